@@ -9,7 +9,7 @@ namespace ClipMem.Common;
 public static class AtomicFile
 {
     public static void WriteAllText(string path, string contents) =>
-        Write(path, stream => { using var w = new StreamWriter(stream, new UTF8Encoding(false)); w.Write(contents); });
+        Write(path, stream => { using var w = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true); w.Write(contents); });
 
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
 
