@@ -1,1 +1,4 @@
-Console.WriteLine("clipmem");
+using System.CommandLine;
+using ClipMem.Cli;
+
+return CliApp.Run(args);

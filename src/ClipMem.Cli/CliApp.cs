@@ -1,0 +1,32 @@
+using System.CommandLine;
+using ClipMem.Data;
+
+namespace ClipMem.Cli;
+
+/// <summary>The `clipmem` command: one subcommand group per workbench area, all thin over library calls.</summary>
+public static class CliApp
+{
+    public const int ExitOk = 0;
+    public const int ExitFailure = 1;
+    public const int ExitBadInput = 2;
+
+    public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        output ??= Console.Out;
+        error ??= Console.Error;
+        var root = new RootCommand("ClipMem Workbench: measure and mitigate memorization in CLIP-style models (reproducing \"Captured by Captions\", ICLR 2025).")
+        {
+            DataCommands.Create(output),
+        };
+        var parsed = root.Parse(args);
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is DataFormatException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidOperationException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitBadInput;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System.CommandLine;
+using ClipMem.Common;
+using ClipMem.Data;
+
+namespace ClipMem.Cli;
+
+/// <summary>`clipmem data ...`: look at and obtain datasets.</summary>
+public static class DataCommands
+{
+    public static Command Create(TextWriter output)
+    {
+        var data = new Command("data", "Inspect and fetch datasets.");
+        data.Subcommands.Add(Preview(output));
+        return data;
+    }
+
+    private static Command Preview(TextWriter output)
+    {
+        var dataset = CommonOptions.Dataset();
+        var dataPath = CommonOptions.DataPath();
+        var seed = CommonOptions.Seed();
+        var count = new Option<int>("--n") { Description = "Number of samples to show.", DefaultValueFactory = _ => 48 };
+        var pool = new Option<int?>("--pool") { Description = "Number of samples to load for the split plan (default: the dataset's default size)." };
+        var outFile = new Option<FileInfo>("--out") { Description = "The HTML file to write.", Required = true };
+        var command = new Command("preview", "Write a self-contained HTML gallery of samples with captions, ids, splits and flags.")
+        {
+            dataset, dataPath, seed, count, pool, outFile,
+        };
+        command.SetAction(parse =>
+        {
+            var data = DatasetCatalog.Open(new DatasetRequest(parse.GetValue(dataset)!, parse.GetValue(dataPath), parse.GetValue(seed),
+                parse.GetValue(pool), Log: output));
+            var file = parse.GetValue(outFile)!;
+            AtomicFile.WriteAllText(file.FullName, DataPreview.Render(data, parse.GetValue(count), parse.GetValue(seed)));
+            output.WriteLine($"wrote {file.FullName} ({data.Count} samples in {data.Source})");
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+}
