@@ -70,7 +70,8 @@ public static class CsvCaptionsLoader
                     : "each row is one sample; set GroupCaptionsByImage to merge rows of the same image into one sample with several captions";
                 throw new DataFormatException(csvPath, id, $"duplicate id on lines {lineById[id]} and {record.Line}; {hint}");
             }
-            string fullPath = Path.IsPathRooted(imagePath) ? imagePath : Path.Combine(imageRoot, imagePath);
+            // "/" works on every OS, so a table written on Windows (backslash separators) still resolves on Linux.
+            string fullPath = Path.IsPathRooted(normalisedPath) ? normalisedPath : Path.Combine(imageRoot, normalisedPath);
             LoaderChecks.RequireImageFile(fullPath, id, options.Limits, $"{csvPath} line {record.Line}");
             var newGroup = new RowGroup(id, fullPath, record.Line, [caption]);
             groups.Add(newGroup);
