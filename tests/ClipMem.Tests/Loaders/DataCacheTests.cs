@@ -1,0 +1,30 @@
+using ClipMem.Data.Loaders;
+
+namespace ClipMem.Tests.Loaders;
+
+public class DataCacheTests
+{
+    private static Func<string, string?> Environment(params (string Name, string Value)[] variables) =>
+        name => variables.FirstOrDefault(v => v.Name == name).Value;
+
+    [Fact]
+    public void ExplicitCacheVariableWins()
+    {
+        var root = DataCache.ResolveRoot(Environment(("CLIPMEM_CACHE", "/data/cm"), ("XDG_CACHE_HOME", "/x"), ("HOME", "/home/u")));
+        Assert.Equal("/data/cm", root);
+    }
+
+    [Fact]
+    public void XdgCacheHomeComesNext()
+    {
+        var root = DataCache.ResolveRoot(Environment(("CLIPMEM_CACHE", ""), ("XDG_CACHE_HOME", "/x"), ("HOME", "/home/u")));
+        Assert.Equal("/x/clipmem", root);
+    }
+
+    [Fact]
+    public void FallsBackToTheHomeCacheFolder()
+    {
+        Assert.Equal("/home/u/.cache/clipmem", DataCache.ResolveRoot(Environment(("HOME", "/home/u"))));
+        Assert.Equal("/home/u/.cache/clipmem/datasets", DataCache.DatasetsFolder("/home/u/.cache/clipmem"));
+    }
+}
