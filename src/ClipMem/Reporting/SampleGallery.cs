@@ -48,7 +48,7 @@ public static class SampleGallery
         .gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 10px; }
         .tile { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 8px; font-size: 12px; }
         .tile img { width: 128px; height: 128px; image-rendering: pixelated; display: block; margin: 0 auto 6px; border: 1px solid #ccc; object-fit: contain; }
-        .tile .id { font-family: monospace; font-weight: 600; }
+        .tile .id { font-family: monospace; font-weight: 600; overflow-wrap: anywhere; }
         .tile ol { margin: 4px 0 0 1.3em; padding: 0; }
         .badge { display: inline-block; border-radius: 3px; padding: 0 5px; margin: 2px 2px 0 0; font-size: 11px; background: #e8e8e8; }
         .badge.split { background: #dbe8ff; } .badge.mis { background: #ffd6d6; } .badge.aty { background: #fff0c2; }

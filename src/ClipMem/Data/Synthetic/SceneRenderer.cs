@@ -133,7 +133,7 @@ public static class SceneRenderer
     private static void ApplyNoiseAndDistortion(SceneSpec spec, RgbImage image)
     {
         var rng = new DeterministicRandom(spec.NoiseSeed);
-        float sigma = spec.Distortion == Distortion.HeavyNoise ? 0.28f : spec.NoiseSigma;
+        float sigma = spec.Distortion == Distortion.HeavyNoise ? 0.2f : spec.NoiseSigma;
         var p = image.Pixels;
         for (int i = 0; i < p.Length; i++)
         {
