@@ -42,12 +42,13 @@ public sealed record AugmentationOptions(
 
     /// <summary>
     /// Draw <paramref name="drawIndex"/> of sample <paramref name="sample"/> under <paramref name="runSeed"/>.
-    /// The same three numbers always give the same view, in any order and on any thread, which is how f and
-    /// g are scored on identical augmented views.
+    /// The same arguments always give the same view, in any order and on any thread, which is how f and g
+    /// are scored on identical augmented views. <paramref name="purpose"/> separates streams ("train",
+    /// "score"), so scoring views are never the crops a model happened to train on.
     /// </summary>
-    public ViewParams Draw(ulong runSeed, SampleId sample, int drawIndex)
+    public ViewParams Draw(ulong runSeed, SampleId sample, int drawIndex, string purpose = "view")
     {
-        var rng = DeterministicRandom.For(runSeed, "view", sample.Value, drawIndex);
+        var rng = DeterministicRandom.For(runSeed, purpose, sample.Value, drawIndex);
         var (left, top, width, height) = DrawCrop(rng);
         bool flip = rng.Bernoulli(FlipProbability);
         bool jitter = rng.Bernoulli(JitterProbability);

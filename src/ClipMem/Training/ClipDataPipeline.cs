@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using ClipMem.Common;
+using ClipMem.Data;
+using ClipMem.Data.Text;
+using static TorchSharp.torch;
+
+namespace ClipMem.Training;
+
+/// <summary>
+/// Turns sample ids into training batches: decode (cached), augment (replayable draw per visit), pick one
+/// of the sample's captions per visit (the study's multi-caption protocol), swap left/right when the
+/// view is flipped, tokenize (cached per caption). Pure CPU work, safe to run on a background thread.
+/// </summary>
+public sealed class ClipDataPipeline(
+    ImageCache images,
+    IReadOnlyList<SampleId> members,
+    BpeTokenizer tokenizer,
+    int contextLength,
+    int resolution,
+    AugmentationOptions augmentation,
+    ulong seed,
+    Device? device = null)
+{
+    private readonly ConcurrentDictionary<string, long[]> _tokens = new();
+
+    public IReadOnlyList<SampleId> Members => members;
+    public BpeTokenizer Tokenizer => tokenizer;
+    public int ContextLength => contextLength;
+
+    public ClipBatch TrainingBatch(IReadOnlyList<int> memberIndices, int epoch)
+    {
+        int n = memberIndices.Count, pixels = 3 * resolution * resolution;
+        var imageBuffer = new float[n * pixels];
+        var tokenBuffer = new long[n * contextLength];
+        var ends = new long[n];
+        for (int b = 0; b < n; b++)
+        {
+            var id = members[memberIndices[b]];
+            var view = augmentation.Draw(seed, id, epoch, "train");
+            ImageTensors.Normalize(view.Apply(images.Get(id), resolution), imageBuffer.AsSpan(b * pixels, pixels));
+            var captions = images.Dataset[id].Captions;
+            string caption = captions[DeterministicRandom.For(seed, "caption", id.Value, epoch).NextInt(captions.Count)];
+            if (view.Flip) caption = CaptionFlip.SwapLeftRight(caption);
+            var row = Tokens(caption);
+            row.CopyTo(tokenBuffer.AsSpan(b * contextLength, contextLength));
+            ends[b] = tokenizer.EndTokenPosition(row);
+        }
+        return new ClipBatch(
+            ToDevice(tensor(imageBuffer, [n, 3, resolution, resolution])),
+            ToDevice(tensor(tokenBuffer, [n, contextLength])),
+            ToDevice(tensor(ends)));
+    }
+
+    /// <summary>Token rows and end positions for arbitrary captions (scoring, zero-shot prompts).</summary>
+    public (Tensor Tokens, Tensor EndPositions) EncodeCaptions(IReadOnlyList<string> captions)
+    {
+        var buffer = new long[captions.Count * contextLength];
+        var ends = new long[captions.Count];
+        for (int i = 0; i < captions.Count; i++)
+        {
+            var row = Tokens(captions[i]);
+            row.CopyTo(buffer.AsSpan(i * contextLength, contextLength));
+            ends[i] = tokenizer.EndTokenPosition(row);
+        }
+        return (ToDevice(tensor(buffer, [captions.Count, contextLength])), ToDevice(tensor(ends)));
+    }
+
+    private long[] Tokens(string caption) => _tokens.GetOrAdd(caption, c => tokenizer.EncodeForModel(c, contextLength));
+
+    private Tensor ToDevice(Tensor t)
+    {
+        if (device is null || device.type == DeviceType.CPU) return t;
+        using (t) return t.to(device);
+    }
+}

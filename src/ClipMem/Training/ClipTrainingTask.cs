@@ -1,0 +1,46 @@
+using ClipMem.Common;
+using ClipMem.Models;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace ClipMem.Training;
+
+/// <summary>
+/// CLIP's objective as a training task: symmetric InfoNCE over a batch, with the study's text-embedding
+/// noise mitigation (PAPER.md finding 7, DECISION: N(0, sigma^2 I) added to the projected text embedding
+/// before L2 normalisation, training only, fresh every step).
+/// </summary>
+public sealed class ClipTrainingTask(ClipModel model, ClipDataPipeline data, ulong seed, double textNoiseSigma = 0)
+    : ITrainingTask<ClipBatch>
+{
+    private double _lastTextRms = double.NaN;
+
+    public Module Model => model;
+    public int SampleCount => data.Members.Count;
+
+    public ClipBatch PrepareBatch(IReadOnlyList<int> sampleIndices, int epoch, int step) => data.TrainingBatch(sampleIndices, epoch);
+
+    public IReadOnlyDictionary<string, Tensor> Losses(ClipBatch batch, int step)
+    {
+        var images = model.EncodeImage(batch.Images);
+        var rawText = model.EncodeText(batch.Tokens, batch.EndPositions, normalize: false);
+        _lastTextRms = rawText.detach().square().mean().sqrt().item<float>();
+        if (textNoiseSigma > 0)
+        {
+            // A generator per step keyed by the run seed: the noise replays exactly on resume.
+            using var generator = new Generator((long)(DeterministicRandom.For(seed, "text-noise", step).NextUInt64() >> 1));
+            rawText = rawText + randn(rawText.shape, generator: generator, device: rawText.device) * textNoiseSigma;
+        }
+        var text = functional.normalize(rawText, dim: -1);
+        return new Dictionary<string, Tensor> { ["contrastive"] = ClipLoss.Mean(images, text, model.Temperature()) };
+    }
+
+    public void AfterStep(int step) => model.ClampLogitScale();
+
+    public IReadOnlyDictionary<string, double> Metrics() => new Dictionary<string, double>
+    {
+        ["logit_scale"] = Math.Exp(model.LogitScale.item<float>()),
+        ["text_embedding_rms"] = _lastTextRms,
+        ["text_noise_sigma_over_rms"] = textNoiseSigma / _lastTextRms,
+    };
+}
