@@ -20,6 +20,8 @@ public class BpeTokenizerTests
         "ÀÉÎÕÜ shouting \"quotes\" 'n' stuff",
         "a literal <|endoftext|> marker",
         "!!! ??? ...",
+        "curly \u201Cquotes\u201D, the cat\u2019s toy",
+        "broken \uD83D surrogate and a\u0000control",
     ];
 
     [Theory]
@@ -57,6 +59,13 @@ public class BpeTokenizerTests
         int[] mixed = Tokenizer.Encode("zebra квадрат");
         Assert.All(mixed, id => Assert.InRange(id, 0, Tokenizer.StartTokenId - 1));
         Assert.Equal("zebra квадрат", Tokenizer.Decode(mixed));
+    }
+
+    [Fact]
+    public void MalformedUtf16StillEncodes()
+    {
+        int[] ids = Tokenizer.Encode("broken \uD83D surrogate");
+        Assert.Equal("broken \uFFFD surrogate", Tokenizer.Decode(ids));
     }
 
     [Fact]

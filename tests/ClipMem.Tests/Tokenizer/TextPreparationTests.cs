@@ -28,9 +28,19 @@ public class TextPreparationTests
     [InlineData("doubly &amp;amp; escaped &amp;lt;b&amp;gt;", "doubly & escaped <b>")]
     [InlineData("\u00A0x\u2003y\u00A0", "x y")]
     [InlineData("ÀÉÎ", "àéî")]
+    [InlineData("The dog\u2019s \u201Cball\u201D", "the dog's \"ball\"")]
+    [InlineData("nul\u0000 and\uFEFF bom\u007F", "nul and bom")]
     public void NormalizerUnescapesCollapsesAndLowercases(string text, string expected)
     {
         Assert.Equal(expected, CaptionNormalizer.Normalize(text));
+    }
+
+    [Fact]
+    public void NormalizerReplacesLoneSurrogatesAndKeepsPairs()
+    {
+        // In code, not an attribute: attribute metadata cannot carry a lone surrogate.
+        Assert.Equal("lone \uFFFD high, lone \uFFFD low, pair \uD83D\uDC36",
+            CaptionNormalizer.Normalize("lone \uD83D high, lone \uDC36 low, pair \uD83D\uDC36"));
     }
 
     [Fact]
