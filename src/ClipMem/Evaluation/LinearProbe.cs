@@ -26,9 +26,9 @@ public static class LinearProbe
         var yTrain = tensor(trainLabels.Select(l => (long)l).ToArray());
         var yTest = tensor(testLabels.Select(l => (long)l).ToArray());
 
-        var generator = new Generator((long)(DeterministicRandom.For(seed, "linear-probe").NextUInt64() >> 1));
-        var weight = (randn(dim, classes, generator: generator) * 0.01).requires_grad_();
-        var bias = zeros(classes).requires_grad_();
+        using var generator = new Generator(DeterministicRandom.For(seed, "linear-probe").NextUInt64() >> 1);
+        var weight = new TorchSharp.Modules.Parameter(randn(dim, classes, generator: generator) * 0.01);
+        var bias = new TorchSharp.Modules.Parameter(zeros(classes));
         var optimizer = optim.Adam([weight, bias], learningRate);
         // Features are unit vectors, so logits need a wide weight range: scale inputs instead of waiting for it.
         double inputScale = Math.Sqrt(dim);

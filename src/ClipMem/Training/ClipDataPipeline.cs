@@ -69,7 +69,7 @@ public sealed class ClipDataPipeline(
 
     private Tensor ToDevice(Tensor t)
     {
-        if (device is null || device.type == DeviceType.CPU) return t;
+        if (device is null || device.type == TorchSharp.DeviceType.CPU) return t;
         using (t) return t.to(device);
     }
 }

@@ -28,7 +28,7 @@ public sealed class ClipTrainingTask(ClipModel model, ClipDataPipeline data, ulo
         if (textNoiseSigma > 0)
         {
             // A generator per step keyed by the run seed: the noise replays exactly on resume.
-            using var generator = new Generator((long)(DeterministicRandom.For(seed, "text-noise", step).NextUInt64() >> 1));
+            using var generator = new Generator(DeterministicRandom.For(seed, "text-noise", step).NextUInt64() >> 1);
             rawText = rawText + randn(rawText.shape, generator: generator, device: rawText.device) * textNoiseSigma;
         }
         var text = functional.normalize(rawText, dim: -1);
