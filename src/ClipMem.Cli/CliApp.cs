@@ -17,6 +17,7 @@ public static class CliApp
         var root = new RootCommand("ClipMem Workbench: measure and mitigate memorization in CLIP-style models (reproducing \"Captured by Captions\", ICLR 2025).")
         {
             DataCommands.Create(output),
+            ReproduceCommand.Create(output),
         };
         var parsed = root.Parse(args);
         try

@@ -1,0 +1,148 @@
+using ClipMem.Common;
+using ClipMem.Data;
+using ClipMem.Data.Splits;
+using ClipMem.Evaluation;
+using ClipMem.Memorization;
+
+namespace ClipMem.Experiments;
+
+/// <summary>The numbers a run reports (summary.json). Split-keyed maps use S_S, S_C, S_I, S_E.</summary>
+public sealed record ClipMemSummary(
+    string Preset,
+    string Dataset,
+    ulong Seed,
+    string AlignmentVariant,
+    IReadOnlyDictionary<string, int> SplitSizes,
+    IReadOnlyDictionary<string, double> ClipmemMean,
+    IReadOnlyDictionary<string, double[]> ClipmemCi95,
+    IReadOnlyDictionary<string, double> RawMean,
+    IReadOnlyDictionary<string, double[]> RawCi95,
+    double NormalisationRange,
+    TTestResult TTestCandidatesVsIndependent,
+    int MiscaptionCount,
+    double MiscaptionAuroc,
+    double MiscaptionPrecisionAtK,
+    double MiscaptionMeanClipmem,
+    double CleanCandidatesMeanClipmem,
+    double AtypicalMeanClipmem,
+    double TypicalMeanClipmem,
+    double AtypicalityRankCorrelation,
+    double? LinearProbeAcc,
+    double? LinearProbeAccRandomInit,
+    double? LinearProbeAccSupervised,
+    double? ZeroShotAcc,
+    double RetrievalR1,
+    IReadOnlyDictionary<string, double> Retrieval,
+    string? ProbeTask,
+    double WallSeconds,
+    double TrainSeconds,
+    double TrainSamplesPerSecond,
+    RuntimeOptions Runtime,
+    IReadOnlyDictionary<string, string> Versions);
+
+/// <summary>Turns f's and g's embeddings into the score table and the memorization statistics.</summary>
+public sealed class ClipMemEvaluation(ExperimentConfig config, ExperimentData data, EmbeddingSet f, EmbeddingSet g)
+{
+    private const int AtypicalityNeighbours = 10;
+
+    public IReadOnlyList<ScoreRow> ScoreRows()
+    {
+        var plan = data.Plan;
+        var variant = Enum.Parse<AlignmentVariant>(config.AlignmentVariant, ignoreCase: true);
+        var reference = plan.Members(Split.Extra).ToList();
+        DeterministicRandom.For(config.Seed, "reference-pool").Shuffle(reference);
+        reference = reference.Take(config.Preset.ReferenceSize).ToList();
+
+        var ids = Enum.GetValues<Split>().SelectMany(plan.Members).ToList();
+        var scores = ClipMemScorer.Score(f, g, ids, reference, variant);
+        var candidates = plan.Members(Split.Candidates).ToHashSet();
+        double range = ClipMemScorer.Range(scores.Where(s => candidates.Contains(s.Id)).Select(s => s.Raw));
+        var knn = KnnDistanceUnderG(ids, plan.Members(Split.Shared));
+
+        var rows = scores.Select(s =>
+        {
+            var sample = data.Effective[s.Id];
+            return new ScoreRow(s.Id.Value, plan.SplitOf(s.Id)!.Value.Short(), string.Join(" | ", sample.Captions),
+                sample.Truth.IsMiscaptioned, sample.Truth.IsAtypical, sample.Truth.Reason ?? "",
+                s.PositiveF, s.PositiveG, s.AlignF, s.AlignG, s.Raw, s.Raw / range, 0, knn[s.Id]);
+        }).ToList();
+        // Rank within each split, 1 = most memorized.
+        return rows.GroupBy(r => r.Split)
+            .SelectMany(group => group.OrderByDescending(r => r.ClipMem).Select((r, i) => r with { Rank = i + 1 }))
+            .OrderBy(r => r.Split).ThenBy(r => r.Rank).ToList();
+    }
+
+    public ClipMemSummary Summarize(IReadOnlyList<ScoreRow> rows, UtilityResult utility, double wallSeconds, double trainSeconds, double samplesPerSecond, RuntimeOptions runtime)
+    {
+        var bySplit = Enum.GetValues<Split>().ToDictionary(s => s.Short(), s => rows.Where(r => r.Split == s.Short()).ToList());
+        var mean = new Dictionary<string, double>();
+        var ci = new Dictionary<string, double[]>();
+        var rawMean = new Dictionary<string, double>();
+        var rawCi = new Dictionary<string, double[]>();
+        foreach (var (split, splitRows) in bySplit)
+        {
+            var interval = Statistics.BootstrapMean(splitRows.Select(r => r.ClipMem).ToList(), config.Seed);
+            var rawInterval = Statistics.BootstrapMean(splitRows.Select(r => r.Raw).ToList(), config.Seed);
+            (mean[split], ci[split]) = (interval.Mean, [interval.Low, interval.High]);
+            (rawMean[split], rawCi[split]) = (rawInterval.Mean, [rawInterval.Low, rawInterval.High]);
+        }
+        var candidates = bySplit["S_C"];
+        var scores = candidates.Select(r => r.ClipMem).ToList();
+        var injected = candidates.Select(r => r.Miscaptioned).ToList();
+        bool anyInjected = injected.Any(x => x) && injected.Any(x => !x);
+        var typical = candidates.Where(r => !r.Miscaptioned && !r.Atypical).ToList();
+        var atypical = candidates.Where(r => r.Atypical && !r.Miscaptioned).ToList();
+        var cleanCandidates = candidates.Where(r => !r.Miscaptioned).ToList();
+        double range = candidates.Max(r => r.Raw) - candidates.Min(r => r.Raw);
+
+        return new ClipMemSummary(
+            config.Preset.Name, config.Dataset, config.Seed, config.AlignmentVariant,
+            bySplit.ToDictionary(kv => kv.Key, kv => kv.Value.Count),
+            mean, ci, rawMean, rawCi, range,
+            Statistics.WelchTTest(candidates.Select(r => r.ClipMem).ToList(), bySplit["S_I"].Select(r => r.ClipMem).ToList()),
+            injected.Count(x => x),
+            anyInjected ? DetectionMetrics.Auroc(scores, injected) : double.NaN,
+            anyInjected ? DetectionMetrics.PrecisionAtK(scores, injected) : double.NaN,
+            MeanOrNaN(candidates.Where(r => r.Miscaptioned)),
+            MeanOrNaN(cleanCandidates),
+            MeanOrNaN(atypical),
+            MeanOrNaN(typical),
+            cleanCandidates.Count >= 3 ? Statistics.Spearman(cleanCandidates.Select(r => r.ClipMem).ToList(), cleanCandidates.Select(r => r.KnnDistanceUnderG).ToList()) : double.NaN,
+            utility.LinearProbe, utility.LinearProbeRandomInit, utility.LinearProbeSupervised, utility.ZeroShot,
+            utility.Retrieval.GetValueOrDefault("image_to_text_R@1", double.NaN),
+            utility.Retrieval, utility.ProbeDescription,
+            wallSeconds, trainSeconds, samplesPerSecond, runtime, RunDirectory.Versions());
+    }
+
+    /// <summary>
+    /// The study's atypicality measure under g: mean cosine distance of a sample's image embedding to its
+    /// 10 nearest S_S neighbours (a sample of S_S is not its own neighbour).
+    /// </summary>
+    private Dictionary<SampleId, double> KnnDistanceUnderG(IReadOnlyList<SampleId> ids, IReadOnlyList<SampleId> shared)
+    {
+        var sharedRows = shared.Select(g.IndexOf).ToArray();
+        var result = new Dictionary<SampleId, double>(ids.Count);
+        var similarities = new double[sharedRows.Length];
+        foreach (var id in ids)
+        {
+            int i = g.IndexOf(id);
+            var e = g.Eval(i);
+            for (int n = 0; n < sharedRows.Length; n++)
+            {
+                var other = g.Eval(sharedRows[n]);
+                double dot = 0;
+                for (int d = 0; d < g.Dim; d++) dot += e[d] * other[d];
+                similarities[n] = sharedRows[n] == i ? double.NegativeInfinity : dot;
+            }
+            var nearest = similarities.OrderDescending().Take(AtypicalityNeighbours);
+            result[id] = nearest.Average(s => 1 - s);
+        }
+        return result;
+    }
+
+    private static double MeanOrNaN(IEnumerable<ScoreRow> rows)
+    {
+        var list = rows.ToList();
+        return list.Count == 0 ? double.NaN : list.Average(r => r.ClipMem);
+    }
+}

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using ClipMem.Common;
+using ClipMem.Data;
+using ClipMem.Data.Splits;
+using ClipMem.Data.Synthetic;
+using ClipMem.Data.Text;
+using ClipMem.Memorization;
+using ClipMem.Models;
+using ClipMem.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ClipMem.Experiments;
+
+/// <summary>
+/// The main job, as a recipe (PAPER.md sections 2, 3, 5): build the leave-set-out splits with injected
+/// mis-captions, train the tokenizer on training captions, train f on S_S ∪ S_C and g on S_S ∪ S_I,
+/// embed every split with both, score CLIPMem, evaluate, and write the run directory. Every stage reuses
+/// what the run directory already holds for this configuration.
+/// </summary>
+public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions runtime, RunDirectory run, TextWriter log)
+{
+    public Action<TrainingProgress>? Progress { get; init; }
+
+    public ExperimentPreset Preset => config.Preset;
+
+    public ClipMemResult Run()
+    {
+        runtime.Validate();
+        var clock = Stopwatch.StartNew();
+        var device = runtime.Device == "cuda" ? CUDA : CPU;
+        if (runtime.Device == "cuda" && !cuda.is_available())
+            throw new InvalidOperationException("--device cuda was asked for, but no CUDA device is available (build with -p:TorchBackend=cuda on a GPU machine).");
+
+        var data = PrepareData();
+        var tokenizer = TrainOrLoadTokenizer(data);
+        var images = new ImageCache(data.Effective, Preset.Resolution);
+        var modelConfig = Preset.ModelConfig(tokenizer.VocabularySize);
+
+        var (f, g, trainSeconds, samplesPerSecond) = TrainPair(data, images, tokenizer, modelConfig, device);
+
+        log.WriteLine("embedding every split with f and g ...");
+        var pipeline = Pipeline(images, data.Plan.MembershipOfF, tokenizer, modelConfig, device);
+        var embedder = new ClipEmbedder(images, pipeline, Preset.Resolution, Preset.ScoringViews, config.Seed, device);
+        var allIds = Enum.GetValues<Split>().SelectMany(data.Plan.Members).ToList();
+        var embF = EmbedCached(embedder, f, "f", allIds);
+        var embG = EmbedCached(embedder, g, "g", allIds);
+
+        var evaluation = new ClipMemEvaluation(config, data, embF, embG);
+        var rows = evaluation.ScoreRows();
+        ScoreTable.WriteCsv(run.PathOf("scores.csv"), rows);
+        ScoreTable.WriteParquet(run.PathOf("scores.parquet"), rows);
+
+        var utility = new UtilityEvaluation(config, device, run.PathOf("supervised_reference"), log).Measure(f, pipeline, embF, data);
+        var summary = evaluation.Summarize(rows, utility, clock.Elapsed.TotalSeconds, trainSeconds, samplesPerSecond, runtime);
+        AtomicFile.WriteAllText(run.PathOf("summary.json"), System.Text.Json.JsonSerializer.Serialize(summary, Json.Options));
+        var result = new ClipMemResult(run.Root, summary, rows, data);
+        AtomicFile.WriteAllText(run.PathOf("report.html"), ClipMemReport.Render(result, images));
+        f.Dispose();
+        g.Dispose();
+        return result;
+    }
+
+    public ExperimentData PrepareData()
+    {
+        bool synthetic = config.Dataset is SyntheticScenes.DatasetName or "scenes" or "synthetic";
+        var dataset = DatasetCatalog.Open(new DatasetRequest(config.Dataset, config.DataPath, config.Seed,
+            synthetic ? Preset.PoolSize : null, Preset.Resolution, log));
+        var sizes = Preset.Splits ?? SplitSizes.ScaledTo(Math.Min(dataset.Count, Preset.PoolSize));
+        var plan = SplitPlan.Create(dataset, sizes, config.Seed);
+        var injection = MiscaptionInjection.Plan(plan, Preset.MiscaptionFraction, config.Seed);
+        plan.Save(run.PathOf("splits.csv"));
+        injection.Save(run.PathOf("miscaptions.csv"));
+        SplitPlan.SaveMembership(run.PathOf("membership_f.txt"), plan.MembershipOfF);
+        SplitPlan.SaveMembership(run.PathOf("membership_g.txt"), plan.MembershipOfG);
+        log.WriteLine($"data: {dataset.Source}; S_S {sizes.Shared}, S_C {sizes.Candidates}, S_I {sizes.Independent}, S_E {sizes.Extra}; " +
+                      $"{injection.Count} mis-captioned in S_C; {dataset.Count(s => s.Truth.IsAtypical)} atypical in the pool");
+        return new ExperimentData(dataset, injection.ApplyTo(dataset), plan, injection);
+    }
+
+    /// <summary>The tokenizer learns from the captions of the training splits only (S_S, S_C, S_I), never S_E.</summary>
+    private BpeTokenizer TrainOrLoadTokenizer(ExperimentData data)
+    {
+        string path = run.PathOf("tokenizer.json");
+        if (File.Exists(path)) return BpeTokenizer.Load(path);
+        var trainingIds = data.Plan.MembershipOfF.Concat(data.Plan.Members(Split.Independent));
+        var tokenizer = BpeTrainer.Train(trainingIds.SelectMany(id => data.Effective[id].Captions), Preset.VocabularySize);
+        tokenizer.Save(path);
+        return tokenizer;
+    }
+
+    private ClipDataPipeline Pipeline(ImageCache images, IReadOnlyList<SampleId> members, BpeTokenizer tokenizer, ClipConfig model, Device device) =>
+        new(images, members, tokenizer, model.Text.ContextLength, Preset.Resolution,
+            AugmentationOptions.Training with { CropScaleMin = Preset.CropScaleMin }, config.Seed, device);
+
+    /// <summary>
+    /// Trains f and g from the same initialisation (common random numbers: the two models differ only by
+    /// S_C versus S_I, which keeps the S_S noise floor low). With ConcurrentModels both train at once, one
+    /// torch thread each: at small widths that beats one model on two threads.
+    /// </summary>
+    private (ClipModel F, ClipModel G, double Seconds, double SamplesPerSecond) TrainPair(
+        ExperimentData data, ImageCache images, BpeTokenizer tokenizer, ClipConfig modelConfig, Device device)
+    {
+        var models = new Dictionary<string, ClipModel>();
+        foreach (var name in new[] { "f", "g" })
+        {
+            torch.manual_seed((long)(DeterministicRandom.For(config.Seed, "model-init").NextUInt64() >> 1));
+            models[name] = new ClipModel(modelConfig);
+            models[name].to(device);
+        }
+        var options = new TrainingOptions(Preset.Epochs, Preset.BatchSize, Preset.LearningRate, Preset.WeightDecay,
+            WarmupFraction: Preset.WarmupFraction, Seed: config.Seed, CheckpointEveryEpochs: Math.Max(1, Preset.Epochs / 4));
+        var trainers = new[] { ("f", data.Plan.MembershipOfF), ("g", data.Plan.MembershipOfG) }.Select(m =>
+        {
+            var task = new ClipTrainingTask(models[m.Item1], Pipeline(images, m.Item2, tokenizer, modelConfig, device), config.Seed, config.TextNoiseSigma);
+            return new Trainer<ClipBatch>(task, options, new TrainingRunPaths(run.PathOf(m.Item1), run.ConfigHash, m.Item1)) { Progress = Progress };
+        }).ToArray();
+
+        var clock = Stopwatch.StartNew();
+        if (runtime.ConcurrentModels && device.type == DeviceType.CPU)
+        {
+            torch.set_num_threads(Math.Max(1, runtime.Threads / 2));
+            Task.WaitAll(trainers.Select(t => Task.Factory.StartNew(() => t.Run(), TaskCreationOptions.LongRunning)).ToArray());
+        }
+        else
+        {
+            torch.set_num_threads(runtime.Threads);
+            foreach (var trainer in trainers) trainer.Run();
+        }
+        torch.set_num_threads(runtime.Threads);
+        double seconds = clock.Elapsed.TotalSeconds;
+        int samples = trainers.Sum(t => t.TotalSteps) * Preset.BatchSize;
+        return (models["f"], models["g"], seconds, samples / Math.Max(seconds, 1e-9));
+    }
+
+    private EmbeddingSet EmbedCached(ClipEmbedder embedder, ClipModel model, string name, IReadOnlyList<SampleId> ids)
+    {
+        string checkpoint = Checkpoint.Latest(run.PathOf(Path.Combine(name, "checkpoints"))) ?? "none";
+        string provenance = EmbeddingSet.Describe(new
+        {
+            model = name,
+            checkpoint = Path.GetFileName(checkpoint),
+            config = run.ConfigHash,
+            views = Preset.ScoringViews,
+            seed = config.Seed,
+            samples = ids.Count,
+        });
+        string path = run.PathOf($"embeddings_{name}.bin");
+        if (EmbeddingSet.TryLoad(path, provenance) is { } cached) return cached;
+        var set = embedder.Embed(model, ids, provenance);
+        set.Save(path);
+        return set;
+    }
+}
+
+/// <summary>The data of one experiment: the pool, what f trains on (mis-captions injected), splits and injection.</summary>
+public sealed record ExperimentData(CaptionDataset Pool, CaptionDataset Effective, SplitPlan Plan, MiscaptionInjection Injection);
+
+public sealed record ClipMemResult(string RunDirectory, ClipMemSummary Summary, IReadOnlyList<ScoreRow> Rows, ExperimentData Data);

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ClipMem.Common;
+
+namespace ClipMem.Experiments;
+
+/// <summary>
+/// The product and cache of one experiment. config.json records the resolved config, its hash, the
+/// seed, versions and git revision; a directory written by another config is refused, so nothing of a
+/// different experiment is ever overwritten. Every artefact is written atomically.
+/// </summary>
+public sealed class RunDirectory
+{
+    public string Root { get; }
+    public string ConfigHash { get; }
+
+    private RunDirectory(string root, string hash)
+    {
+        Root = root;
+        ConfigHash = hash;
+    }
+
+    /// <summary>Opens (or creates) the run directory for this config; refuses one that belongs to another config.</summary>
+    public static RunDirectory Open(string root, ExperimentConfig config, RuntimeOptions runtime)
+    {
+        string hash = config.Hash();
+        string configPath = Path.Combine(root, "config.json");
+        if (File.Exists(configPath))
+        {
+            string? existing = null;
+            try { existing = JsonNode.Parse(File.ReadAllText(configPath))?["config_hash"]?.GetValue<string>(); }
+            catch (JsonException) { /* handled below */ }
+            if (existing is null)
+                throw new InvalidOperationException($"{configPath}: unreadable run config; move the directory away or choose another --out.");
+            if (existing != hash)
+                throw new InvalidOperationException(
+                    $"{root} holds a run of another configuration ({existing}; this one is {hash}). Nothing was overwritten: choose another --out or delete that directory.");
+        }
+        else if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
+        {
+            throw new InvalidOperationException($"{root} is not empty and is not a run directory; nothing was overwritten: choose another --out.");
+        }
+        Directory.CreateDirectory(root);
+        var record = new JsonObject
+        {
+            ["config_hash"] = hash,
+            ["config"] = JsonSerializer.SerializeToNode(config, Json.Options),
+            ["runtime"] = JsonSerializer.SerializeToNode(runtime, Json.Options),
+            ["versions"] = JsonSerializer.SerializeToNode(Versions(), Json.Options),
+            ["written_at_utc"] = DateTime.UtcNow.ToString("O"),
+        };
+        AtomicFile.WriteAllText(configPath, record.ToJsonString(Json.Options));
+        return new RunDirectory(root, hash);
+    }
+
+    /// <summary>Default location: runs/&lt;preset&gt;-&lt;dataset&gt;-seed&lt;seed&gt;-&lt;hash&gt; under the working directory.</summary>
+    public static string DefaultPath(ExperimentConfig config) =>
+        Path.Combine("runs", $"{config.Preset.Name}-{config.Dataset}-seed{config.Seed}-{config.Hash()}");
+
+    public string PathOf(string name) => Path.Combine(Root, name);
+
+    public static IReadOnlyDictionary<string, string> Versions() => new Dictionary<string, string>
+    {
+        ["clipmem"] = typeof(RunDirectory).Assembly.GetName().Version?.ToString() ?? "unknown",
+        ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "unknown",
+        ["libtorch"] = TorchSharp.torch.__version__ ?? "unknown",
+        ["dotnet"] = Environment.Version.ToString(),
+        ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+        ["git_revision"] = GitRevision(),
+    };
+
+    private static string GitRevision()
+    {
+        try
+        {
+            using var git = Process.Start(new ProcessStartInfo("git", "rev-parse --short HEAD")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = AppContext.BaseDirectory,
+            });
+            if (git is null) return "unknown";
+            string revision = git.StandardOutput.ReadToEnd().Trim();
+            git.WaitForExit(5000);
+            return git.ExitCode == 0 && revision.Length > 0 ? revision : "unknown";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "unknown";
+        }
+    }
+}

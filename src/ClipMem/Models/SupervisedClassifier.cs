@@ -1,0 +1,29 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace ClipMem.Models;
+
+/// <summary>The shared ViT with a linear head on its pooled class-token feature (the study's supervised paradigm).</summary>
+public sealed class SupervisedClassifier : Module<Tensor, Tensor>
+{
+    private readonly VisionTransformer visual;
+    private readonly Linear head;
+
+    public SupervisedClassifier(VisionConfig vision, int classes) : base("supervised")
+    {
+        // The projection of the ViT is unused here; its output width only has to exist.
+        visual = new VisionTransformer(vision, outputDim: vision.Width);
+        head = Linear(vision.Width, classes);
+        RegisterComponents();
+    }
+
+    public VisionTransformer Visual => visual;
+
+    public override Tensor forward(Tensor images)
+    {
+        using var features = visual.ForwardFeatures(images);
+        return head.forward(features);
+    }
+}
