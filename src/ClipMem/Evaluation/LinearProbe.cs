@@ -1,4 +1,5 @@
 using ClipMem.Common;
+using ClipMem.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -27,22 +28,26 @@ public static class LinearProbe
         var yTest = tensor(testLabels.Select(l => (long)l).ToArray());
 
         using var generator = new Generator(DeterministicRandom.For(seed, "linear-probe").NextUInt64() >> 1);
-        var weight = new TorchSharp.Modules.Parameter(randn(dim, classes, generator: generator) * 0.01);
+        using var initScale = 0.01.ToScalar();
+        var weight = new TorchSharp.Modules.Parameter(randn(dim, classes, generator: generator).mul(initScale));
         var bias = new TorchSharp.Modules.Parameter(zeros(classes));
-        var optimizer = optim.Adam([weight, bias], learningRate);
+        using var optimizer = new AdamW([new ParameterGroup([weight, bias], 0)], learningRate);
         // Features are unit vectors, so logits need a wide weight range: scale inputs instead of waiting for it.
-        double inputScale = Math.Sqrt(dim);
+        using var inputScale = Math.Sqrt(dim).ToScalar();
+        using var penalty = l2.ToScalar();
+        var scaledTrain = xTrain.mul(inputScale);
         for (int step = 0; step < steps; step++)
         {
             using var stepScope = NewDisposeScope();
-            optimizer.zero_grad();
-            var logits = (xTrain * inputScale).matmul(weight) + bias;
-            var loss = functional.cross_entropy(logits, yTrain) + l2 * weight.square().sum();
+            optimizer.ZeroGrad();
+            var logits = scaledTrain.matmul(weight).add(bias, TorchScalars.One);
+            var loss = functional.cross_entropy(logits, yTrain).add(weight.square().sum(), penalty);
             loss.backward();
-            optimizer.step();
+            optimizer.Step();
         }
         using var _ = no_grad();
-        double Accuracy(Tensor x, Tensor y) => ((x * inputScale).matmul(weight) + bias).argmax(1).eq(y).to_type(ScalarType.Float32).mean().item<float>();
+        double Accuracy(Tensor x, Tensor y) =>
+            x.mul(inputScale).matmul(weight).add(bias, TorchScalars.One).argmax(1).eq(y).to_type(ScalarType.Float32).mean().item<float>();
         return new ProbeResult(Accuracy(xTrain, yTrain), Accuracy(xTest, yTest), classes, trainLabels.Length, testLabels.Length);
     }
 

@@ -1,3 +1,4 @@
+using ClipMem.Common;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -49,7 +50,12 @@ public sealed class ClipModel : Module<Tensor, Tensor, Tensor, (Tensor ImageEmbe
     }
 
     /// <summary>The scale applied to cosine similarities: exp(logit_scale), never above 100.</summary>
-    public Tensor Temperature() => logit_scale.clamp(max: MaxLogitScale).exp();
+    public Tensor Temperature()
+    {
+        using var max = MaxLogitScale.ToScalar();
+        using var clamped = logit_scale.clamp_max(max);
+        return clamped.exp();
+    }
 
     public override (Tensor ImageEmbeddings, Tensor TextEmbeddings, Tensor LogitScale) forward(Tensor images, Tensor tokens, Tensor endPositions) =>
         (EncodeImage(images), EncodeText(tokens, endPositions), Temperature());
@@ -57,7 +63,9 @@ public sealed class ClipModel : Module<Tensor, Tensor, Tensor, (Tensor ImageEmbe
     /// <summary>Keeps the stored parameter inside [0, ln 100] after an optimiser step (open_clip does the same).</summary>
     public void ClampLogitScale()
     {
-        using (no_grad()) logit_scale.clamp_(0, MaxLogitScale);
+        using var _ = no_grad();
+        using var max = MaxLogitScale.ToScalar();
+        logit_scale.clamp_(TorchScalars.Zero, max);
     }
 
     public long ParameterCount() => parameters().Sum(p => p.numel());

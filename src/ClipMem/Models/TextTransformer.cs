@@ -1,3 +1,4 @@
+using ClipMem.Common;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -33,14 +34,19 @@ public sealed class TextTransformer : Module<Tensor, Tensor, Tensor>
         using (no_grad()) token_embedding.weight!.normal_(0, 0.02);
     }
 
-    /// <param name="tokens">[batch, context] token ids.</param>
+    /// <param name="tokens">
+    /// [batch, length] token ids, length at most the context length. Trailing columns past every row's end
+    /// token may be dropped by the caller: under the causal mask nothing before the end token reads them,
+    /// so the pooled feature is the same and the work is smaller.
+    /// </param>
     /// <param name="endPositions">[batch] index of the end token in each row; the causal mask makes it the only position that has read the whole caption.</param>
     public override Tensor forward(Tensor tokens, Tensor endPositions)
     {
-        if (tokens.shape[1] != Config.ContextLength)
-            throw new ArgumentException($"Expected {Config.ContextLength} tokens per caption, got {tokens.shape[1]}.");
+        long length = tokens.shape[1];
+        if (length > Config.ContextLength)
+            throw new ArgumentException($"Captions of {length} tokens exceed the context length {Config.ContextLength}.");
         using var scope = NewDisposeScope();
-        var x = token_embedding.forward(tokens) + positional_embedding;
+        var x = token_embedding.forward(tokens).add(positional_embedding.narrow(0, 0, length), TorchScalars.One);
         foreach (var block in blocks) x = block.forward(x);
         x = ln_final.forward(x);
         var rows = arange(x.shape[0], dtype: int64, device: x.device);

@@ -1,3 +1,4 @@
+using ClipMem.Common;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -39,13 +40,13 @@ public sealed class TransformerBlock : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var attended = Attention(ln_1.forward(x));
-        var afterAttention = x + attended;
+        var afterAttention = x.add(attended, TorchScalars.One);
         using var normed = ln_2.forward(afterAttention);
         using var pre = c_fc.forward(normed);
         using var hidden = functional.gelu(pre);
         ActivationSink?.Add(hidden.mean([1]).detach());
         using var mlp = c_proj.forward(hidden);
-        using (afterAttention) return afterAttention + mlp;
+        using (afterAttention) return afterAttention.add(mlp, TorchScalars.One);
     }
 
     private Tensor Attention(Tensor x)

@@ -1,3 +1,4 @@
+using ClipMem.Common;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -47,7 +48,7 @@ public sealed class VisionTransformer : Module<Tensor, Tensor>
         var x = conv1.forward(images);                       // [B, W, g, g]
         x = x.flatten(2).transpose(1, 2);                    // [B, g*g, W]
         var cls = class_embedding.view(1, 1, -1).expand(x.shape[0], 1, -1);
-        x = cat([cls, x], 1) + positional_embedding;
+        x = cat([cls, x], 1).add(positional_embedding, TorchScalars.One);
         x = ln_pre.forward(x);
         foreach (var block in blocks) x = block.forward(x);
         return ln_post.forward(x.select(1, 0)).MoveToOuterDisposeScope();

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using ClipMem.Common;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace ClipMem.Training;
@@ -17,7 +16,7 @@ public static class Checkpoint
 {
     public const string RngNote = "all training randomness is derived from (seed, epoch, step, sample id); nothing else to restore";
 
-    public static string Save(string directory, nn.Module model, OptimizerHelper optimizer, CheckpointState state)
+    public static string Save(string directory, nn.Module model, AdamW optimizer, CheckpointState state)
     {
         string final = Path.Combine(directory, $"step-{state.Step:D8}");
         if (Directory.Exists(final)) return final;
@@ -25,7 +24,7 @@ public static class Checkpoint
         if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
         Directory.CreateDirectory(temp);
         model.save(Path.Combine(temp, "model.bin"));
-        optimizer.save_state_dict(Path.Combine(temp, "optimizer.bin"));
+        optimizer.Save(Path.Combine(temp, "optimizer.bin"));
         File.WriteAllText(Path.Combine(temp, "state.json"), JsonSerializer.Serialize(state, Json.Options));
         Directory.Move(temp, final);
         return final;
@@ -52,7 +51,7 @@ public static class Checkpoint
     }
 
     /// <summary>Loads weights and optimizer state, refusing a checkpoint written for another configuration.</summary>
-    public static CheckpointState Restore(string checkpoint, nn.Module model, OptimizerHelper? optimizer, string expectedConfigHash)
+    public static CheckpointState Restore(string checkpoint, nn.Module model, AdamW? optimizer, string expectedConfigHash)
     {
         var state = ReadState(checkpoint);
         if (state.ConfigHash != expectedConfigHash)
@@ -61,7 +60,7 @@ public static class Checkpoint
         try
         {
             model.load(Path.Combine(checkpoint, "model.bin"));
-            optimizer?.load_state_dict(Path.Combine(checkpoint, "optimizer.bin"));
+            optimizer?.Load(Path.Combine(checkpoint, "optimizer.bin"));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

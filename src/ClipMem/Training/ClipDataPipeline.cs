@@ -47,8 +47,17 @@ public sealed class ClipDataPipeline(
         }
         return new ClipBatch(
             ToDevice(tensor(imageBuffer, [n, 3, resolution, resolution])),
-            ToDevice(tensor(tokenBuffer, [n, contextLength])),
+            ToDevice(TrimmedTokens(tokenBuffer, ends)),
             ToDevice(tensor(ends)));
+    }
+
+    /// <summary>Drops the padding columns after the longest caption's end token (see TextTransformer.forward).</summary>
+    private Tensor TrimmedTokens(long[] tokenBuffer, long[] ends)
+    {
+        int n = ends.Length;
+        using var full = tensor(tokenBuffer, [n, contextLength]);
+        long length = n == 0 ? contextLength : ends.Max() + 1;
+        return full.narrow(1, 0, length).contiguous();
     }
 
     /// <summary>Token rows and end positions for arbitrary captions (scoring, zero-shot prompts).</summary>
@@ -62,7 +71,7 @@ public sealed class ClipDataPipeline(
             row.CopyTo(buffer.AsSpan(i * contextLength, contextLength));
             ends[i] = tokenizer.EndTokenPosition(row);
         }
-        return (ToDevice(tensor(buffer, [captions.Count, contextLength])), ToDevice(tensor(ends)));
+        return (ToDevice(TrimmedTokens(buffer, ends)), ToDevice(tensor(ends)));
     }
 
     private long[] Tokens(string caption) => _tokens.GetOrAdd(caption, c => tokenizer.EncodeForModel(c, contextLength));

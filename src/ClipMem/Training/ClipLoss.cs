@@ -1,3 +1,4 @@
+using ClipMem.Common;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -22,7 +23,7 @@ public static class ClipLoss
         var labels = arange(imageEmbeddings.shape[0], dtype: int64, device: imageEmbeddings.device);
         var imageToText = functional.cross_entropy(logitsPerImage, labels, reduction: Reduction.None);
         var textToImage = functional.cross_entropy(logitsPerImage.t(), labels, reduction: Reduction.None);
-        return ((imageToText + textToImage) / 2).MoveToOuterDisposeScope();
+        return imageToText.add(textToImage, TorchScalars.One).mul_(TorchScalars.Half).MoveToOuterDisposeScope();
     }
 
     public static Tensor Mean(Tensor imageEmbeddings, Tensor textEmbeddings, Tensor logitScale)

@@ -1,5 +1,6 @@
 using ClipMem.Common;
 using ClipMem.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -29,7 +30,8 @@ public sealed class ClipTrainingTask(ClipModel model, ClipDataPipeline data, ulo
         {
             // A generator per step keyed by the run seed: the noise replays exactly on resume.
             using var generator = new Generator(DeterministicRandom.For(seed, "text-noise", step).NextUInt64() >> 1);
-            rawText = rawText + randn(rawText.shape, generator: generator, device: rawText.device) * textNoiseSigma;
+            using var sigma = textNoiseSigma.ToScalar();
+            rawText = rawText.add(randn(rawText.shape, generator: generator, device: rawText.device), sigma);
         }
         var text = functional.normalize(rawText, dim: -1);
         return new Dictionary<string, Tensor> { ["contrastive"] = ClipLoss.Mean(images, text, model.Temperature()) };

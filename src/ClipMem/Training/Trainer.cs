@@ -54,12 +54,8 @@ public sealed class Trainer<TBatch>(ITrainingTask<TBatch> task, TrainingOptions 
         var model = task.Model;
         model.train();
         var (decay, noDecay) = SplitForWeightDecay(model);
-        var optimizer = optim.AdamW(
-            [
-                new AdamW.ParamGroup(decay, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay, false, false),
-                new AdamW.ParamGroup(noDecay, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, 0, false, false),
-            ],
-            options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
+        using var optimizer = new AdamW([new ParameterGroup(decay, options.WeightDecay), new ParameterGroup(noDecay, 0)],
+            options.LearningRate, options.Beta1, options.Beta2, options.Epsilon);
         var rates = LearningRateSchedule.WarmupCosine(options.LearningRate, TotalSteps, (int)Math.Round(options.WarmupFraction * TotalSteps));
 
         int step = 0;
@@ -81,12 +77,12 @@ public sealed class Trainer<TBatch>(ITrainingTask<TBatch> task, TrainingOptions 
             double loss;
             using (var scope = NewDisposeScope())
             {
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = rates[step];
-                optimizer.zero_grad();
+                optimizer.LearningRate = rates[step];
+                optimizer.ZeroGrad();
                 var losses = task.Losses(batch, step);
-                var total = losses.Values.Aggregate((a, b) => a + b);
+                var total = losses.Values.Aggregate((a, b) => a.add(b, TorchScalars.One));
                 total.backward();
-                optimizer.step();
+                optimizer.Step();
                 loss = total.item<float>();
             }
             batch.Dispose();
