@@ -1,9 +1,11 @@
 using ClipMem.Models;
+using ClipMem.Tests.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ClipMem.Tests.Models;
 
+[Collection(TorchRandomStateCollection.Name)]
 public class ClipModelTests
 {
     private const int Vocabulary = 600;

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace ClipMem.Tests.Training;
 
+[Collection(TorchRandomStateCollection.Name)]
 public class TrainerTests
 {
     private const ulong Seed = 7;
