@@ -44,7 +44,9 @@ public sealed class TransformerBlock : Module<Tensor, Tensor>
         using var normed = ln_2.forward(afterAttention);
         using var pre = c_fc.forward(normed);
         using var hidden = functional.gelu(pre);
-        ActivationSink?.Add(hidden.mean([1]).detach());
+        // The caller of the tower's forward pass owns the recorded activations: move them out of the dispose
+        // scope the tower opens around its blocks, or they are freed before the caller reads them.
+        ActivationSink?.Add(hidden.mean([1]).detach().MoveToOuterDisposeScope());
         using var mlp = c_proj.forward(hidden);
         using (afterAttention) return afterAttention.add(mlp, TorchScalars.One);
     }

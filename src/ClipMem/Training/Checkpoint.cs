@@ -4,8 +4,11 @@ using static TorchSharp.torch;
 
 namespace ClipMem.Training;
 
-/// <summary>What a checkpoint records besides the tensors.</summary>
-public sealed record CheckpointState(int Step, int Epoch, string ConfigHash, ulong Seed, string RngNote);
+/// <summary>
+/// What a checkpoint records besides the tensors. <paramref name="EpochLosses"/> holds the step losses of an
+/// epoch interrupted mid-way, so the resumed run's epoch loss averages all of that epoch's steps.
+/// </summary>
+public sealed record CheckpointState(int Step, int Epoch, string ConfigHash, ulong Seed, string RngNote, IReadOnlyList<double>? EpochLosses = null);
 
 /// <summary>
 /// Checkpoints as folders (state.json, model.bin, optimizer.bin) written under a temporary name and renamed

@@ -59,13 +59,17 @@ public sealed class Trainer<TBatch>(ITrainingTask<TBatch> task, TrainingOptions 
         var rates = LearningRateSchedule.WarmupCosine(options.LearningRate, TotalSteps, (int)Math.Round(options.WarmupFraction * TotalSteps));
 
         int step = 0;
+        var epochLoss = new List<double>();
         if (Checkpoint.Latest(paths.Checkpoints) is { } latest)
-            step = Checkpoint.Restore(latest, model, optimizer, paths.ConfigHash).Step;
+        {
+            var restored = Checkpoint.Restore(latest, model, optimizer, paths.ConfigHash);
+            step = restored.Step;
+            if (step % StepsPerEpoch != 0 && restored.EpochLosses is { } earlier) epochLoss.AddRange(earlier);
+        }
         var metricLines = ReadMetricLines(step / StepsPerEpoch);
 
         var clock = Stopwatch.StartNew();
         int stepsThisRun = 0;
-        var epochLoss = new List<double>();
         Task<TBatch>? prefetched = null;
         while (step < TotalSteps)
         {
@@ -106,7 +110,8 @@ public sealed class Trainer<TBatch>(ITrainingTask<TBatch> task, TrainingOptions 
             }
             if (StopAfterStep == step)
             {
-                Checkpoint.Save(paths.Checkpoints, model, optimizer, new CheckpointState(step, epoch, paths.ConfigHash, options.Seed, Checkpoint.RngNote));
+                Checkpoint.Save(paths.Checkpoints, model, optimizer,
+                    new CheckpointState(step, epoch, paths.ConfigHash, options.Seed, Checkpoint.RngNote, epochLoss.ToArray()));
                 break;
             }
         }

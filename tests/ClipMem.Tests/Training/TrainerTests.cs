@@ -1,0 +1,174 @@
+using ClipMem.Models;
+using ClipMem.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ClipMem.Tests.Training;
+
+[Collection(TorchRandomStateCollection.Name)]
+public class TrainerTests
+{
+    private const ulong Seed = 7;
+    private const long InitSeed = 1234;
+    private static readonly TinyClipData Data = new(96);
+
+    public TrainerTests() => torch.set_num_threads(1);
+
+    private static ClipModel NewModel()
+    {
+        torch.manual_seed(InitSeed);
+        return new ClipModel(Data.Config);
+    }
+
+    private static TrainingOptions Options(int epochs) => new(Epochs: epochs, BatchSize: 16, LearningRate: 5e-3, Seed: Seed);
+
+    private static Trainer<ClipBatch> NewTrainer(ClipModel model, string directory, int epochs, double textNoise = 0, int? stopAfter = null, string hash = "config-a") =>
+        new(new ClipTrainingTask(model, Data.Pipeline(Seed), Seed, textNoise), Options(epochs), new TrainingRunPaths(directory, hash, "test-run"))
+        {
+            StopAfterStep = stopAfter,
+        };
+
+    private static Dictionary<string, float[]> Weights(ClipModel model) =>
+        model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().cpu().data<float>().ToArray());
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.5)] // the text-noise mitigation draws fresh noise every step; it must replay on resume too
+    public void ResumingMidEpochEqualsAnUninterruptedRun(double textNoise)
+    {
+        const int epochs = 3;
+        using var dirA = new TempDirectory();
+        using var dirB = new TempDirectory();
+
+        using var modelA = NewModel();
+        var trainerA = NewTrainer(modelA, dirA.Path, epochs, textNoise);
+        int stepsPerEpoch = trainerA.StepsPerEpoch;
+        Assert.Equal(6, stepsPerEpoch);
+        Assert.Equal(epochs * stepsPerEpoch, trainerA.Run());
+        var expected = Weights(modelA);
+
+        int stopAt = stepsPerEpoch + stepsPerEpoch / 2; // in the middle of the second epoch
+        using (var interrupted = NewModel())
+            Assert.Equal(stopAt, NewTrainer(interrupted, dirB.Path, epochs, textNoise, stopAfter: stopAt).Run());
+        Assert.Single(File.ReadAllLines(Path.Combine(dirB.Path, "metrics.jsonl")));
+
+        using var resumed = NewModel();
+        Assert.Equal(epochs * stepsPerEpoch, NewTrainer(resumed, dirB.Path, epochs, textNoise).Run());
+        var actual = Weights(resumed);
+
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        foreach (var (name, values) in expected)
+            Assert.True(values.AsSpan().SequenceEqual(actual[name]), $"parameter {name} differs between the uninterrupted and the resumed run");
+        // Training moved the weights (otherwise equality would prove nothing).
+        using (var untrained = NewModel())
+            Assert.Contains(Weights(untrained), p => !p.Value.AsSpan().SequenceEqual(expected[p.Key]));
+
+        // One metrics line per epoch, and the resumed run reports what the uninterrupted one did (the loss of
+        // the interrupted epoch averages all its steps, including those before the interruption).
+        var linesA = File.ReadAllLines(Path.Combine(dirA.Path, "metrics.jsonl"));
+        var linesB = File.ReadAllLines(Path.Combine(dirB.Path, "metrics.jsonl"));
+        Assert.Equal(epochs, linesA.Length);
+        Assert.Equal(epochs, linesB.Length);
+        for (int e = 0; e < epochs; e++)
+        {
+            using var a = System.Text.Json.JsonDocument.Parse(linesA[e]);
+            using var b = System.Text.Json.JsonDocument.Parse(linesB[e]);
+            Assert.Equal(e, b.RootElement.GetProperty("epoch").GetInt32());
+            Assert.Equal((e + 1) * stepsPerEpoch, b.RootElement.GetProperty("step").GetInt32());
+            foreach (var metric in new[] { "loss", "lr", "logit_scale" })
+                Assert.True(a.RootElement.GetProperty(metric).GetDouble() == b.RootElement.GetProperty(metric).GetDouble(),
+                    $"epoch {e} {metric}: uninterrupted {a.RootElement.GetProperty(metric)}, resumed {b.RootElement.GetProperty(metric)}");
+        }
+    }
+
+    [Fact]
+    public void RefusesACheckpointWrittenForAnotherConfiguration()
+    {
+        using var dir = new TempDirectory();
+        using (var first = NewModel())
+            NewTrainer(first, dir.Path, 1, stopAfter: 2, hash: "config-a").Run();
+        string checkpoint = Checkpoint.Latest(Path.Combine(dir.Path, "checkpoints"))!;
+        Assert.NotNull(checkpoint);
+
+        using var second = NewModel();
+        var error = Assert.Throws<InvalidOperationException>(() => NewTrainer(second, dir.Path, 1, hash: "config-b").Run());
+        Assert.Contains(checkpoint, error.Message);
+        Assert.Contains("config-a", error.Message);
+        Assert.Contains("config-b", error.Message);
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("truncated")]
+    public void ACorruptModelFileGivesAClearError(string damage)
+    {
+        using var dir = new TempDirectory();
+        using (var first = NewModel())
+            NewTrainer(first, dir.Path, 1, stopAfter: 2).Run();
+        string checkpoint = Checkpoint.Latest(Path.Combine(dir.Path, "checkpoints"))!;
+        string modelFile = Path.Combine(checkpoint, "model.bin");
+        if (damage == "garbage")
+            File.WriteAllBytes(modelFile, System.Text.Encoding.ASCII.GetBytes("this is not a TorchSharp state dict"));
+        else
+        {
+            var bytes = File.ReadAllBytes(modelFile);
+            File.WriteAllBytes(modelFile, bytes[..(bytes.Length / 2)]);
+        }
+
+        using var second = NewModel();
+        var error = Assert.Throws<InvalidOperationException>(() => NewTrainer(second, dir.Path, 1).Run());
+        Assert.Contains(checkpoint, error.Message);
+        Assert.Contains("corrupt", error.Message);
+    }
+
+    [Fact]
+    public void WeightDecayExemptsBiasesNormsEmbeddingsAndTheLogitScale()
+    {
+        using var model = NewModel();
+        var (decay, noDecay) = Trainer<ClipBatch>.SplitForWeightDecay(model);
+        // Identify parameters by object identity (the split hands out the objects named_parameters() holds) and
+        // classify them by the type of module that owns them, independent of the names the split looks at.
+        var decayed = decay.Cast<Tensor>().ToHashSet(ReferenceEqualityComparer.Instance);
+        var exempt = noDecay.Cast<Tensor>().ToHashSet(ReferenceEqualityComparer.Instance);
+        var named = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
+        Assert.Equal(named.Count, decayed.Count + exempt.Count);
+        Assert.All(named.Values, p => Assert.True(decayed.Contains(p) ^ exempt.Contains(p)));
+
+        int linear = 0, conv = 0, norm = 0, embedding = 0;
+        foreach (var (name, module) in model.named_modules())
+        {
+            Tensor Own(string parameter) => named[$"{name}.{parameter}"];
+            switch (module)
+            {
+                case Linear:
+                    Assert.Contains(Own("weight"), decayed);
+                    Assert.Contains(Own("bias"), exempt);
+                    linear++;
+                    break;
+                case Conv2d:
+                    Assert.Contains(Own("weight"), decayed);
+                    conv++;
+                    break;
+                case LayerNorm:
+                    Assert.Contains(Own("weight"), exempt);
+                    Assert.Contains(Own("bias"), exempt);
+                    norm++;
+                    break;
+                case Embedding:
+                    Assert.Contains(Own("weight"), exempt);
+                    embedding++;
+                    break;
+            }
+        }
+        Assert.True(linear >= 8 && conv == 1 && norm >= 7 && embedding == 1, $"found {linear} Linear, {conv} Conv2d, {norm} LayerNorm, {embedding} Embedding modules");
+
+        // Free parameters: the logit scale, class and positional embeddings are exempt; the projections decay.
+        Assert.Contains(named["logit_scale"], exempt);
+        Assert.Contains(named["visual.class_embedding"], exempt);
+        Assert.Contains(named["visual.positional_embedding"], exempt);
+        Assert.Contains(named["text.positional_embedding"], exempt);
+        Assert.Contains(named["visual.proj"], decayed);
+        Assert.Contains(named["text.text_projection"], decayed);
+    }
+}
