@@ -27,7 +27,7 @@ public sealed record ClipConfig(int EmbedDim, VisionConfig Vision, TextConfig Te
 {
     /// <summary>Tests: trains in seconds.</summary>
     public static ClipConfig Tiny(int vocabularySize) =>
-        new(32, new VisionConfig(32, 8, 32, 1, 2), new TextConfig(24, vocabularySize, 32, 1, 2));
+        new(32, new VisionConfig(32, 8, 32, 1, 2), new TextConfig(32, vocabularySize, 32, 1, 2));
 
     /// <summary>The default main job: the prototype's model that shows the study's effects in minutes on 2 cores.</summary>
     public static ClipConfig Quick(int vocabularySize) =>

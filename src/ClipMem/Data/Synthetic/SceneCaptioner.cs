@@ -28,9 +28,10 @@ public static class SceneCaptioner
         (s, r) => Chain(s, r, reverse: false),
         (s, r) => Chain(s, r, reverse: true),
         (s, r) => $"{List(s.Objects.Select(o => Phrase(o, r)))} on {Background(s, r)}",
-        (s, r) => List(s.Objects.Select(o => $"{Phrase(o, r)} {Position(o, r)}")),
+        // Positions for the first two objects only: captions stay about as long as COCO's (10-15 words).
+        (s, r) => List(s.Objects.Select((o, k) => k < 2 ? $"{Phrase(o, r, detail: 0.3)} {Position(o, r)}" : Phrase(o, r, detail: 0.3))),
         (s, r) => $"{CountWord(s.Objects.Count)} shapes: {List(s.Objects.Select(o => Phrase(o, r)))}",
-        (s, r) => $"a picture of {List(s.Objects.Select(o => $"{PostModifiedPhrase(o, r)} {Position(o, r)}"))}",
+        (s, r) => $"{PostModifiedPhrase(s.Objects[0], r)} {Position(s.Objects[0], r)}, with {List(s.Objects.Skip(1).Select(o => Phrase(o, r, detail: 0.2)))}",
     ];
 
     public static IReadOnlyList<string> Captions(SceneSpec scene, int count, DeterministicRandom rng)
@@ -92,7 +93,7 @@ public static class SceneCaptioner
         for (int k = 1; k < objects.Count; k++)
         {
             text.Append(k == 1 ? " " : ", and ");
-            if (k > 1) text.Append(Phrase(objects[k], rng)).Append(' ').Append(Position(objects[k], rng));
+            if (k > 1) text.Append(Phrase(objects[k], rng, detail: 0.2)).Append(' ').Append(Position(objects[k], rng));
             else text.Append(Relation(objects[0], objects[1], rng)).Append(' ').Append(Phrase(objects[1], rng));
         }
         return text.ToString();
