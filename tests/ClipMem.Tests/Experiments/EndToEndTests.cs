@@ -1,0 +1,89 @@
+using System.Text.Json;
+using ClipMem.Experiments;
+using ClipMem.Tests.Training;
+
+namespace ClipMem.Tests.Experiments;
+
+/// <summary>The main job on the tiny preset, end to end: the study's effects must show even at this size.</summary>
+[Collection(TorchRandomStateCollection.Name)]
+public class EndToEndTests
+{
+    [Fact]
+    public void TinyRunDetectsMiscaptionsAndOrdersSplitsAndReusesItsModels()
+    {
+        using var dir = new TempDirectory();
+        var config = new ExperimentConfig(ExperimentPreset.Tiny, Seed: 3);
+        var runtime = new RuntimeOptions(Threads: 2);
+        var run = RunDirectory.Open(dir.Path, config, runtime);
+        var result = new ClipMemExperiment(config, runtime, run, TextWriter.Null).Run();
+        var s = result.Summary;
+
+        Assert.True(s.MiscaptionAuroc > 0.8, $"mis-caption AUROC {s.MiscaptionAuroc:F3}");
+        Assert.True(s.ClipmemMean["S_C"] > s.ClipmemMean["S_I"], $"S_C {s.ClipmemMean["S_C"]:F3} vs S_I {s.ClipmemMean["S_I"]:F3}");
+        Assert.Equal(config.Preset.PoolSize / 16, s.MiscaptionCount * 10); // 10% of S_C = 60 in the tiny preset
+
+        // Everything the run directory promises is there, and summary.json carries the documented keys.
+        foreach (var file in new[] { "config.json", "splits.csv", "miscaptions.csv", "membership_f.txt", "membership_g.txt", "tokenizer.json",
+                     "embeddings_f.bin", "embeddings_g.bin", "scores.csv", "scores.parquet", "summary.json", "report.html", "f/metrics.jsonl" })
+            Assert.True(File.Exists(Path.Combine(dir.Path, file)), $"{file} is missing");
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "summary.json")));
+        foreach (var key in new[] { "clipmem_mean", "clipmem_ci95", "miscaption_auroc", "miscaption_precision_at_k", "linear_probe_acc",
+                     "linear_probe_acc_random_init", "zero_shot_acc", "retrieval_r1", "wall_seconds", "train_samples_per_second" })
+            Assert.True(summary.RootElement.TryGetProperty(key, out _), $"summary.json lacks {key}");
+        Assert.Equal(2, summary.RootElement.GetProperty("clipmem_ci95").GetProperty("S_C").GetArrayLength());
+        var csv = File.ReadAllLines(Path.Combine(dir.Path, "scores.csv"));
+        Assert.Equal(s.SplitSizes.Values.Sum() + 1, csv.Length);
+        Assert.StartsWith("sample_id,split,captions", csv[0]);
+
+        // A second run of the same config reuses f and g: no new checkpoint appears, the scores are identical.
+        var checkpointsBefore = Directory.GetDirectories(Path.Combine(dir.Path, "f", "checkpoints")).Order().ToList();
+        var again = new ClipMemExperiment(config, runtime, RunDirectory.Open(dir.Path, config, runtime), TextWriter.Null).Run();
+        Assert.Equal(checkpointsBefore, Directory.GetDirectories(Path.Combine(dir.Path, "f", "checkpoints")).Order().ToList());
+        Assert.Equal(result.Rows.Select(r => r.Raw), again.Rows.Select(r => r.Raw));
+    }
+
+    [Fact]
+    public void RunDirectoryOfAnotherConfigurationIsRefusedAndLeftAlone()
+    {
+        using var dir = new TempDirectory();
+        var runtime = new RuntimeOptions();
+        RunDirectory.Open(dir.Path, new ExperimentConfig(ExperimentPreset.Tiny, Seed: 1), runtime);
+        string before = File.ReadAllText(Path.Combine(dir.Path, "config.json"));
+        var error = Assert.Throws<InvalidOperationException>(() => RunDirectory.Open(dir.Path, new ExperimentConfig(ExperimentPreset.Tiny, Seed: 2), runtime));
+        Assert.Contains("another configuration", error.Message);
+        Assert.Contains(dir.Path, error.Message);
+        Assert.Equal(before, File.ReadAllText(Path.Combine(dir.Path, "config.json")));
+    }
+
+    [Fact]
+    public void NonEmptyFolderThatIsNotARunIsRefused()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(Path.Combine(dir.Path, "notes.txt"), "mine");
+        Assert.Throws<InvalidOperationException>(() => RunDirectory.Open(dir.Path, new ExperimentConfig(ExperimentPreset.Tiny), new RuntimeOptions()));
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(dir.Path, "notes.txt")));
+    }
+
+    [Fact]
+    public void ConfigHashChangesWithEveryResultRelevantSetting()
+    {
+        var baseline = new ExperimentConfig(ExperimentPreset.Quick);
+        var hashes = new[]
+        {
+            baseline, baseline with { Seed = 1 }, baseline with { Preset = ExperimentPreset.Tiny }, baseline with { TextNoiseSigma = 0.1 },
+            baseline with { Dataset = "mnist" }, baseline with { Preset = ExperimentPreset.Quick with { Epochs = 33 } },
+        }.Select(c => c.Hash()).ToList();
+        Assert.Equal(hashes.Count, hashes.Distinct().Count());
+        Assert.Equal(baseline.Hash(), new ExperimentConfig(ExperimentPreset.Quick).Hash());
+    }
+
+    [Fact]
+    public void DataTooSmallForTheSplitsFailsClearly()
+    {
+        using var dir = new TempDirectory();
+        var config = new ExperimentConfig(ExperimentPreset.Tiny with { Splits = new ClipMem.Data.Splits.SplitSizes(5000, 100, 100, 100) });
+        var experiment = new ClipMemExperiment(config, new RuntimeOptions(), RunDirectory.Open(dir.Path, config, new RuntimeOptions()), TextWriter.Null);
+        var error = Assert.Throws<ArgumentException>(() => experiment.PrepareData());
+        Assert.Contains("the pool holds 960", error.Message);
+    }
+}
