@@ -38,20 +38,24 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
         var modelConfig = Preset.ModelConfig(tokenizer.VocabularySize);
 
         var (f, g, trainSeconds, samplesPerSecond) = TrainPair(data, images, tokenizer, modelConfig, device);
+        log.WriteLine($"trained f and g in {trainSeconds:F0} s ({samplesPerSecond:F0} samples/s over both)");
 
-        log.WriteLine("embedding every split with f and g ...");
+        var phase = Stopwatch.StartNew();
         var pipeline = Pipeline(images, data.Plan.MembershipOfF, tokenizer, modelConfig, device);
         var embedder = new ClipEmbedder(images, pipeline, Preset.Resolution, Preset.ScoringViews, config.Seed, device);
         var allIds = Enum.GetValues<Split>().SelectMany(data.Plan.Members).ToList();
         var embF = EmbedCached(embedder, f, "f", allIds);
         var embG = EmbedCached(embedder, g, "g", allIds);
+        log.WriteLine($"embedded {allIds.Count} samples x {Preset.ScoringViews + 1} views with f and g in {phase.Elapsed.TotalSeconds:F0} s");
 
         var evaluation = new ClipMemEvaluation(config, data, embF, embG);
         var rows = evaluation.ScoreRows();
         ScoreTable.WriteCsv(run.PathOf("scores.csv"), rows);
         ScoreTable.WriteParquet(run.PathOf("scores.parquet"), rows);
 
+        phase.Restart();
         var utility = new UtilityEvaluation(config, device, run.PathOf("supervised_reference"), log).Measure(f, pipeline, embF, data);
+        log.WriteLine($"utility measured in {phase.Elapsed.TotalSeconds:F0} s");
         var summary = evaluation.Summarize(rows, utility, clock.Elapsed.TotalSeconds, trainSeconds, samplesPerSecond, runtime);
         AtomicFile.WriteAllText(run.PathOf("summary.json"), System.Text.Json.JsonSerializer.Serialize(summary, Json.Options));
         var result = new ClipMemResult(run.Root, summary, rows, data);

@@ -36,9 +36,9 @@ public sealed record ExperimentPreset(
 
     public static ExperimentPreset Quick { get; } = new(
         "quick", PoolSize: 4800, Splits: null, Resolution: 32, VocabularySize: 1000, Model: "quick",
-        Epochs: 32, BatchSize: 128, LearningRate: 1e-3, WeightDecay: 0.1, WarmupFraction: 0.05, CropScaleMin: 0.7,
+        Epochs: 24, BatchSize: 128, LearningRate: 2e-3, WeightDecay: 0.1, WarmupFraction: 0.05, CropScaleMin: 0.7,
         ScoringViews: 10, ReferenceSize: 256, MiscaptionFraction: 0.05, AtypicalFraction: 0.05,
-        ProbeTrain: 1350, ProbeTest: 900, ProbeEpochs: 12);
+        ProbeTrain: 2700, ProbeTest: 900, ProbeEpochs: 20);
 
     /// <summary>The study's COCO setting: 65k/5k/5k/5k, ViT-B/32 at 224 px, 100 epochs, batch 128, OpenCLIP's AdamW.</summary>
     public static ExperimentPreset Paper { get; } = new(
