@@ -14,6 +14,7 @@ public static class DataCommands
         data.Subcommands.Add(Preview(output));
         data.Subcommands.Add(Fetch(output));
         data.Subcommands.Add(List(output));
+        data.Subcommands.Add(Speed(output));
         return data;
     }
 
@@ -29,6 +30,25 @@ public static class DataCommands
         {
             string folder = new RealDatasetFetcher().Fetch(parse.GetValue(name)!, output);
             output.WriteLine($"{parse.GetValue(name)}: ready in {folder}");
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static Command Speed(TextWriter output)
+    {
+        var dataset = CommonOptions.Dataset();
+        var dataPath = CommonOptions.DataPath();
+        var count = new Option<int>("--n") { Description = "Number of images to load and augment.", DefaultValueFactory = _ => 2000 };
+        var command = new Command("speed", "Measure images per second for loading (decoding or generating) and augmenting a dataset, one thread.")
+        {
+            dataset, dataPath, count,
+        };
+        command.SetAction(parse =>
+        {
+            var data = DatasetCatalog.Open(new DatasetRequest(parse.GetValue(dataset)!, parse.GetValue(dataPath), Count: parse.GetValue(count), Log: output));
+            var speed = DataThroughput.Measure(data, parse.GetValue(count), 32, 0);
+            output.WriteLine($"{data.Name}: {speed.Images} images; load {speed.LoadPerSecond:F0} images/s; augment to 32 px {speed.AugmentPerSecond:F0} images/s (one thread)");
             return CliApp.ExitOk;
         });
         return command;
