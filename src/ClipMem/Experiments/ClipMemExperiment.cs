@@ -44,8 +44,7 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
         var pipeline = Pipeline(images, data.Plan.MembershipOfF, tokenizer, modelConfig, device);
         var embedder = new ClipEmbedder(images, pipeline, Preset.Resolution, Preset.ScoringViews, config.Seed, device);
         var allIds = Enum.GetValues<Split>().SelectMany(data.Plan.Members).ToList();
-        var embF = EmbedCached(embedder, f, "f", allIds);
-        var embG = EmbedCached(embedder, g, "g", allIds);
+        var (embF, embG) = EmbedCached(embedder, f, g, allIds);
         log.WriteLine($"embedded {allIds.Count} samples x {Preset.ScoringViews + 1} views with f and g in {phase.Elapsed.TotalSeconds:F0} s");
 
         var evaluation = new ClipMemEvaluation(config, data, embF, embG);
@@ -137,23 +136,29 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
         return (models["f"], models["g"], seconds, samples / Math.Max(seconds, 1e-9));
     }
 
-    private EmbeddingSet EmbedCached(ClipEmbedder embedder, ClipModel model, string name, IReadOnlyList<SampleId> ids)
+    /// <summary>f's and g's embeddings from the run directory's cache, computing (together) whichever is missing.</summary>
+    private (EmbeddingSet F, EmbeddingSet G) EmbedCached(ClipEmbedder embedder, ClipModel f, ClipModel g, IReadOnlyList<SampleId> ids)
     {
-        string checkpoint = Checkpoint.Latest(run.PathOf(Path.Combine(name, "checkpoints"))) ?? "none";
-        string provenance = EmbeddingSet.Describe(new
+        var wanted = new[] { ("f", f), ("g", g) }.Select(m =>
         {
-            model = name,
-            checkpoint = Path.GetFileName(checkpoint),
-            config = run.ConfigHash,
-            views = Preset.ScoringViews,
-            seed = config.Seed,
-            samples = ids.Count,
-        });
-        string path = run.PathOf($"embeddings_{name}.bin");
-        if (EmbeddingSet.TryLoad(path, provenance) is { } cached) return cached;
-        var set = embedder.Embed(model, ids, provenance);
-        set.Save(path);
-        return set;
+            string checkpoint = Checkpoint.Latest(run.PathOf(Path.Combine(m.Item1, "checkpoints"))) ?? "none";
+            string provenance = EmbeddingSet.Describe(new
+            {
+                model = m.Item1,
+                checkpoint = Path.GetFileName(checkpoint),
+                config = run.ConfigHash,
+                views = Preset.ScoringViews,
+                seed = config.Seed,
+                samples = ids.Count,
+            });
+            string path = run.PathOf($"embeddings_{m.Item1}.bin");
+            return (Model: m.Item2, Provenance: provenance, Path: path, Cached: EmbeddingSet.TryLoad(path, provenance));
+        }).ToList();
+        var missing = wanted.Where(w => w.Cached is null).ToList();
+        var computed = embedder.Embed(missing.Select(w => (w.Model, w.Provenance)).ToList(), ids);
+        for (int k = 0; k < missing.Count; k++) computed[k].Save(missing[k].Path);
+        var sets = wanted.Select(w => w.Cached ?? computed[missing.IndexOf(w)]).ToList();
+        return (sets[0], sets[1]);
     }
 }
 

@@ -12,12 +12,21 @@ namespace ClipMem.Memorization;
 /// </summary>
 public sealed class ClipEmbedder(ImageCache images, ClipDataPipeline text, int resolution, int views, ulong seed, Device? device = null, int batchSize = 512)
 {
-    public EmbeddingSet Embed(ClipModel model, IReadOnlyList<SampleId> ids, string provenance)
+    public EmbeddingSet Embed(ClipModel model, IReadOnlyList<SampleId> ids, string provenance) =>
+        Embed([(model, provenance)], ids)[0];
+
+    /// <summary>
+    /// Embeds the samples with several models in one pass: each batch of views is rendered and each batch of
+    /// captions tokenized once, then read by every model (f and g see exactly the same tensors).
+    /// </summary>
+    public IReadOnlyList<EmbeddingSet> Embed(IReadOnlyList<(ClipModel Model, string Provenance)> models, IReadOnlyList<SampleId> ids)
     {
-        model.eval();
-        int dim = model.Config.EmbedDim, n = ids.Count;
-        var meanView = new float[n * dim];
-        var eval = new float[n * dim];
+        if (models.Count == 0) return [];
+        int dim = models[0].Model.Config.EmbedDim, n = ids.Count;
+        if (models.Any(m => m.Model.Config.EmbedDim != dim)) throw new ArgumentException("Models embedded together must share the embedding width.");
+        foreach (var (model, _) in models) model.eval();
+        var meanView = models.Select(_ => new float[n * dim]).ToArray();
+        var eval = models.Select(_ => new float[n * dim]).ToArray();
         using var _ = no_grad();
 
         // Image views: sample-major rows (sample i, view k), K scoring views followed by the eval view.
@@ -37,11 +46,12 @@ public sealed class ClipEmbedder(ImageCache images, ClipDataPipeline text, int r
             });
             using var scope = NewDisposeScope();
             var batch = ImageTensors.Stack(rendered, device);
-            var embedded = model.EncodeImage(batch).view(count, perSample, dim);
-            var viewMean = embedded.narrow(1, 0, views).mean([1]).cpu().data<float>().ToArray();
-            var plain = embedded.select(1, views).cpu().data<float>().ToArray();
-            viewMean.CopyTo(meanView, start * dim);
-            plain.CopyTo(eval, start * dim);
+            for (int m = 0; m < models.Count; m++)
+            {
+                var embedded = models[m].Model.EncodeImage(batch).view(count, perSample, dim);
+                embedded.narrow(1, 0, views).mean([1]).cpu().data<float>().ToArray().CopyTo(meanView[m], start * dim);
+                embedded.select(1, views).cpu().data<float>().ToArray().CopyTo(eval[m], start * dim);
+            }
         }
 
         var offsets = new int[n + 1];
@@ -52,14 +62,15 @@ public sealed class ClipEmbedder(ImageCache images, ClipDataPipeline text, int r
             offsets[i + 1] = offsets[i] + captions.Count;
             allCaptions.AddRange(captions);
         }
-        var captionEmbeddings = new float[allCaptions.Count * dim];
+        var captionEmbeddings = models.Select(_ => new float[allCaptions.Count * dim]).ToArray();
         for (int start = 0; start < allCaptions.Count; start += batchSize)
         {
             int count = Math.Min(batchSize, allCaptions.Count - start);
             using var scope = NewDisposeScope();
             var (tokens, ends) = text.EncodeCaptions(allCaptions.GetRange(start, count));
-            model.EncodeText(tokens, ends).cpu().data<float>().ToArray().CopyTo(captionEmbeddings, start * dim);
+            for (int m = 0; m < models.Count; m++)
+                models[m].Model.EncodeText(tokens, ends).cpu().data<float>().ToArray().CopyTo(captionEmbeddings[m], start * dim);
         }
-        return new EmbeddingSet(ids, dim, meanView, eval, captionEmbeddings, offsets, provenance);
+        return models.Select((m, k) => new EmbeddingSet(ids, dim, meanView[k], eval[k], captionEmbeddings[k], offsets, m.Provenance)).ToList();
     }
 }
