@@ -132,7 +132,7 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
         }
         torch.set_num_threads(runtime.Threads);
         double seconds = clock.Elapsed.TotalSeconds;
-        int samples = trainers.Sum(t => t.TotalSteps) * Preset.BatchSize;
+        int samples = trainers.Sum(t => t.StepsRun) * Preset.BatchSize;
         return (models["f"], models["g"], seconds, samples / Math.Max(seconds, 1e-9));
     }
 

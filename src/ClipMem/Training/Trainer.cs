@@ -32,6 +32,9 @@ public sealed class Trainer<TBatch>(ITrainingTask<TBatch> task, TrainingOptions 
 
     public int TotalSteps => StepsPerEpoch * options.Epochs;
 
+    /// <summary>Steps taken by the last <see cref="Run"/> (fewer than TotalSteps when it resumed a checkpoint).</summary>
+    public int StepsRun { get; private set; }
+
     public static (List<Parameter> Decay, List<Parameter> NoDecay) SplitForWeightDecay(nn.Module model)
     {
         var decay = new List<Parameter>();
@@ -93,6 +96,7 @@ public sealed class Trainer<TBatch>(ITrainingTask<TBatch> task, TrainingOptions 
             task.AfterStep(step);
             step++;
             stepsThisRun++;
+            StepsRun = stepsThisRun;
             epochLoss.Add(loss);
 
             Progress?.Invoke(new TrainingProgress(paths.RunName, step, TotalSteps, epoch, loss, rates[step - 1],
