@@ -40,6 +40,11 @@ public class EndToEndTests
         var again = new ClipMemExperiment(config, runtime, RunDirectory.Open(dir.Path, config, runtime), TextWriter.Null).Run();
         Assert.Equal(checkpointsBefore, Directory.GetDirectories(Path.Combine(dir.Path, "f", "checkpoints")).Order().ToList());
         Assert.Equal(result.Rows.Select(r => r.Raw), again.Rows.Select(r => r.Raw));
+
+        // Same seed and thread count in a fresh directory: the same numbers, bit for bit.
+        using var other = new TempDirectory();
+        var fresh = new ClipMemExperiment(config, runtime, RunDirectory.Open(other.Path, config, runtime), TextWriter.Null).Run();
+        Assert.Equal(result.Rows.Select(r => (r.SampleId, r.Raw)), fresh.Rows.Select(r => (r.SampleId, r.Raw)));
     }
 
     [Fact]
