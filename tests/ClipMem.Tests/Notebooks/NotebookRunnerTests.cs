@@ -30,7 +30,7 @@ public class NotebookRunnerTests
 
             #!csharp
 
-            Console.Write(Directory.GetCurrentDirectory());
+            Console.Write(System.IO.Directory.GetCurrentDirectory());
             display(string.Join(" ", Enumerable.Repeat(greeting, count)));
             """);
 
