@@ -18,6 +18,7 @@ public static class CliApp
         {
             DataCommands.Create(output),
             ReproduceCommand.Create(output),
+            NotebookCommands.Create(output, error),
         };
         var parsed = root.Parse(args);
         try
