@@ -18,6 +18,7 @@ public static class CliApp
         {
             DataCommands.Create(output),
             ReproduceCommand.Create(output),
+            BenchCommand.Create(output),
         };
         var parsed = root.Parse(args);
         try
