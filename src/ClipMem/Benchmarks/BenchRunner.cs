@@ -52,8 +52,18 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
             }
             if (peerAbsent is null)
             {
-                peerRuns.Add(peer.Measure(reference.Config, options, data.TablePath));
-                log.WriteLine($"bench: run {run}/{options.Runs} PyTorch peer: bare {peerRuns[^1].BareStepSamplesPerSecond:F0}, pipeline {peerRuns[^1].FullPipelineSamplesPerSecond:F0} samples/s");
+                try
+                {
+                    peerRuns.Add(peer.Measure(reference.Config, options, data.TablePath));
+                    log.WriteLine($"bench: run {run}/{options.Runs} PyTorch peer: bare {peerRuns[^1].BareStepSamplesPerSecond:F0}, pipeline {peerRuns[^1].FullPipelineSamplesPerSecond:F0} samples/s");
+                }
+                catch (Exception e) when (e is InvalidOperationException or JsonException or KeyNotFoundException)
+                {
+                    // The workbench's own figures are still worth writing: report the peer as failed, not the bench.
+                    peerAbsent = $"PyTorch peer failed in run {run}: {e.Message}";
+                    peerRuns.Clear();
+                    log.WriteLine($"bench: {peerAbsent}");
+                }
             }
         }
 
@@ -88,7 +98,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
     private static PeerFigures PeerSummary(PyTorchPeer peer, string? absent, List<PeerRun> runs, ModelFigures reference)
     {
         if (absent is not null || runs.Count == 0)
-            return new PeerFigures("skipped", absent, peer.ScriptPath, null, null, null, null, null, null, null, null, null, null);
+            return new PeerFigures(absent?.StartsWith("PyTorch peer failed", StringComparison.Ordinal) == true ? "failed" : "skipped", absent, peer.ScriptPath, null, null, null, null, null, null, null, null, null, null);
         var bare = runs.Select(r => r.BareStepSamplesPerSecond).ToList();
         var pipeline = runs.Select(r => r.FullPipelineSamplesPerSecond).ToList();
         double bareMedian = BenchStatistics.Median(bare), pipelineMedian = BenchStatistics.Median(pipeline);
