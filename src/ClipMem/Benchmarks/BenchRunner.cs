@@ -47,7 +47,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
             }
             if (options.ThreadPlacement)
             {
-                twoModels.Add(ThreadPlacementBench.TwoModelsOneThreadEach(quick.Training, quick.Second, options.BatchSize, options.BareSteps, options.WarmupSteps, options.Threads));
+                twoModels.Add(ThreadPlacementBench.TwoModelsOneThreadEach(quick.Training, quick.Second, options.BareSteps, options.WarmupSteps, options.Threads));
                 log.WriteLine($"bench: run {run}/{options.Runs} quick, two models x 1 thread: {twoModels[^1]:F0} samples/s combined");
             }
             if (peerAbsent is null)
@@ -79,7 +79,8 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
                 options.ScoringSamples, options.ScoringViews, vocabulary, options.Seed),
             machine, referenceFigures, quickFigures, placement, peerFigures,
             Targets(referenceFigures, peerFigures),
-            PeakMemory.PeakBytes(),
+            // VmHWM was reset between phases, so the process's peak is the largest phase peak.
+            new[] { referenceFigures.PeakRssBytes, quickFigures.PeakRssBytes, PeakMemory.PeakBytes() }.Max(),
             DateTime.UtcNow.ToString("O"));
         AtomicFile.WriteAllText(Path.Combine(outDirectory, ReportName), JsonSerializer.Serialize(report, Json.Options));
         return report;

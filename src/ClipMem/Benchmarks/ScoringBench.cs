@@ -24,6 +24,7 @@ public sealed class ScoringBench(ClipConfig config, BenchDataset data, int sampl
         embedder.Embed(f, ids, "bench-f");
         embedder.Embed(g, ids, "bench-g");
         double seconds = clock.Elapsed.TotalSeconds;
+        // The embedder switches the models to eval mode; the same models train in the next run.
         f.train();
         g.train();
         return 2.0 * ids.Count * (views + 1) / seconds;

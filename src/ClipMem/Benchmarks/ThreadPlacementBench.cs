@@ -7,7 +7,7 @@ namespace ClipMem.Benchmarks;
 /// </summary>
 public static class ThreadPlacementBench
 {
-    public static double TwoModelsOneThreadEach(TrainingStepBench first, TrainingStepBench second, int batchSize, int steps, int warmupSteps, int restoreThreads)
+    public static double TwoModelsOneThreadEach(TrainingStepBench first, TrainingStepBench second, int steps, int warmupSteps, int restoreThreads)
     {
         TorchSharp.torch.set_num_threads(1);
         try
