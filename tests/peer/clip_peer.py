@@ -230,6 +230,8 @@ def main():
     p.add_argument("--embed-dim", type=int, default=64)
     p.add_argument("--vocab", type=int, default=1000)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--other-threads", type=int, nargs="*", default=[1],
+                   help="thread counts also tried for the bare step, so the peer's best setting is known")
     a = p.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -239,6 +241,13 @@ def main():
     step = make_step(model, optimizer_for(model))
     bare = [bare_step(step, a) for _ in range(a.runs)]
     pipeline = [full_pipeline(step, a) for _ in range(a.runs)]
+    # OpenMP spin-waiting makes PyTorch sensitive to cores shared with other work: record other counts too.
+    by_threads = {str(a.threads): statistics.median(bare)}
+    for threads in a.other_threads:
+        if str(threads) not in by_threads:
+            torch.set_num_threads(threads)
+            by_threads[str(threads)] = statistics.median([bare_step(step, a) for _ in range(a.runs)])
+    torch.set_num_threads(a.threads)
     print(json.dumps({
         "peer": "pytorch",
         "torch_version": torch.__version__,
@@ -248,6 +257,7 @@ def main():
         "bare_step_samples_per_second": statistics.median(bare),
         "full_pipeline_samples_per_second": statistics.median(pipeline),
         "bare_step_runs": bare,
+        "bare_step_by_threads": by_threads,
         "full_pipeline_runs": pipeline,
     }))
 

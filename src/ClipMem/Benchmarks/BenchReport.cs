@@ -59,7 +59,10 @@ public sealed record PeerFigures(
     double? FullPipelineSamplesPerSecond,
     IReadOnlyList<double>? FullPipelineRuns,
     double? BareStepRatioWorkbenchOverPytorch,
-    double? FullPipelineRatioWorkbenchOverPytorch);
+    double? FullPipelineRatioWorkbenchOverPytorch,
+    IReadOnlyDictionary<string, double>? BareStepByThreads,
+    string? BestThreads,
+    double? BareStepRatioAgainstPeerBestThreads);
 
 /// <summary>One of the done-when targets and where the measurement stands against it.</summary>
 public sealed record TargetCheck(string Name, double Target, double? Measured, bool? Met);

@@ -99,14 +99,17 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
     private static PeerFigures PeerSummary(PyTorchPeer peer, string? absent, List<PeerRun> runs, ModelFigures reference)
     {
         if (absent is not null || runs.Count == 0)
-            return new PeerFigures(absent?.StartsWith("PyTorch peer failed", StringComparison.Ordinal) == true ? "failed" : "skipped", absent, peer.ScriptPath, null, null, null, null, null, null, null, null, null, null);
+            return new PeerFigures(absent?.StartsWith("PyTorch peer failed", StringComparison.Ordinal) == true ? "failed" : "skipped", absent, peer.ScriptPath, null, null, null, null, null, null, null, null, null, null, null, null, null);
         var bare = runs.Select(r => r.BareStepSamplesPerSecond).ToList();
         var pipeline = runs.Select(r => r.FullPipelineSamplesPerSecond).ToList();
         double bareMedian = BenchStatistics.Median(bare), pipelineMedian = BenchStatistics.Median(pipeline);
         var first = runs[0];
+        var byThreads = first.BareStepByThreads.Keys.ToDictionary(t => t, t => BenchStatistics.Median(runs.Select(r => r.BareStepByThreads[t]).ToList()));
+        var best = byThreads.MaxBy(kv => kv.Value);
         return new PeerFigures("measured", null, peer.ScriptPath, first.TorchVersion, first.Threads, first.DataLoaderWorkers, first.Parameters,
             bareMedian, bare, pipelineMedian, pipeline,
-            reference.BareStepSamplesPerSecond / bareMedian, reference.FullPipelineSamplesPerSecond / pipelineMedian);
+            reference.BareStepSamplesPerSecond / bareMedian, reference.FullPipelineSamplesPerSecond / pipelineMedian,
+            byThreads, best.Key, reference.BareStepSamplesPerSecond / best.Value);
     }
 
     private static List<TargetCheck> Targets(ModelFigures reference, PeerFigures peer) =>

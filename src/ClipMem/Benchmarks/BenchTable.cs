@@ -23,7 +23,9 @@ public static class BenchTable
         if (peer.Status == "measured")
             o.WriteLine($"PyTorch peer {peer.TorchVersion} ({peer.Threads} threads, {peer.DataLoaderWorkers} DataLoader worker(s)), reference model: " +
                         $"bare {peer.BareStepSamplesPerSecond:F1}, pipeline {peer.FullPipelineSamplesPerSecond:F1} samples/s; " +
-                        $"workbench / PyTorch: bare {peer.BareStepRatioWorkbenchOverPytorch:F2}x, pipeline {peer.FullPipelineRatioWorkbenchOverPytorch:F2}x");
+                        $"workbench / PyTorch: bare {peer.BareStepRatioWorkbenchOverPytorch:F2}x, pipeline {peer.FullPipelineRatioWorkbenchOverPytorch:F2}x\n" +
+                        $"  peer bare step by threads: {string.Join(", ", peer.BareStepByThreads!.Select(kv => $"{kv.Key}: {kv.Value:F1}"))} samples/s; " +
+                        $"against the peer's best ({peer.BestThreads} threads) the bare-step ratio is {peer.BareStepRatioAgainstPeerBestThreads:F2}x");
         else
             o.WriteLine(peer.Message);
         o.WriteLine();

@@ -5,7 +5,8 @@ using ClipMem.Models;
 namespace ClipMem.Benchmarks;
 
 /// <summary>What one run of the PyTorch peer reported.</summary>
-public sealed record PeerRun(string TorchVersion, int Threads, int DataLoaderWorkers, long Parameters, double BareStepSamplesPerSecond, double FullPipelineSamplesPerSecond);
+public sealed record PeerRun(string TorchVersion, int Threads, int DataLoaderWorkers, long Parameters, double BareStepSamplesPerSecond,
+    double FullPipelineSamplesPerSecond, IReadOnlyDictionary<string, double> BareStepByThreads);
 
 /// <summary>
 /// The PyTorch peer (tests/peer/clip_peer.py) run as a subprocess of Debian's /usr/bin/python3, which
@@ -51,7 +52,8 @@ public sealed class PyTorchPeer(string pythonPath, string scriptPath)
             root.GetProperty("dataloader_workers").GetInt32(),
             root.GetProperty("parameters").GetInt64(),
             root.GetProperty("bare_step_samples_per_second").GetDouble(),
-            root.GetProperty("full_pipeline_samples_per_second").GetDouble());
+            root.GetProperty("full_pipeline_samples_per_second").GetDouble(),
+            root.GetProperty("bare_step_by_threads").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble()));
     }
 
     /// <summary>The peer script in a checkout: tests/peer/clip_peer.py above the working directory or the binary.</summary>
