@@ -19,6 +19,7 @@ public static class CliApp
             DataCommands.Create(output),
             ReproduceCommand.Create(output),
             NotebookCommands.Create(output, error),
+            BenchCommand.Create(output),
         };
         var parsed = root.Parse(args);
         try

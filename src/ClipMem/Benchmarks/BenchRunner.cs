@@ -1,0 +1,125 @@
+using System.Text.Json;
+using ClipMem.Common;
+using ClipMem.Experiments;
+using ClipMem.Models;
+using static TorchSharp.torch;
+
+namespace ClipMem.Benchmarks;
+
+/// <summary>
+/// `clipmem bench`: the workbench against the PyTorch peer and against the machine's matmul rate, on the
+/// issue's reference model and on the quick preset's model. Every run measures each figure once, in
+/// the same order, the peer last, so the sides interleave; the report keeps the medians and the runs.
+/// </summary>
+public sealed class BenchRunner(BenchOptions options, TextWriter log)
+{
+    public const string ReportName = "bench.json";
+
+    public BenchReport Run(string outDirectory)
+    {
+        options.Validate();
+        Directory.CreateDirectory(outDirectory);
+        set_num_threads(options.Threads);
+
+        log.WriteLine($"bench: exporting {Math.Max(options.PipelineImages, options.ScoringSamples)} PNG images + {BenchDataset.TableName} ...");
+        var data = BenchDataset.Export(Path.Combine(outDirectory, "data"), Math.Max(options.PipelineImages, options.ScoringSamples),
+            32, options.VocabularySize, options.Seed);
+        int vocabulary = data.Tokenizer.VocabularySize;
+
+        log.WriteLine($"bench: fp32 matmul rate at {options.Threads} threads ...");
+        var matmul = MatmulRate.Measure(options.EffectiveMatmulSizes);
+        var machine = new MachineLimit(matmul.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value), matmul.Values.Max());
+
+        var peer = new PyTorchPeer(options.PythonPath, options.PeerScript ?? PyTorchPeer.FindScript());
+        string? peerAbsent = options.RunPeer ? peer.WhyUnavailable() : "PyTorch peer not requested.";
+        if (peerAbsent is not null) log.WriteLine($"bench: {peerAbsent}");
+
+        using var reference = new ModelUnderTest("reference", ClipConfig.BenchReference(vocabulary), data, options);
+        using var quick = new ModelUnderTest("quick", ClipConfig.Quick(vocabulary), data, options);
+        var twoModels = new List<double>();
+        var peerRuns = new List<PeerRun>();
+        for (int run = 1; run <= options.Runs; run++)
+        {
+            foreach (var model in new[] { reference, quick })
+            {
+                model.MeasureOnce();
+                log.WriteLine($"bench: run {run}/{options.Runs} {model.Name}: bare {model.BareRuns[^1]:F0}, pipeline {model.PipelineRuns[^1]:F0} samples/s; scoring {model.ScoringRuns[^1]:F0} views/s per model");
+            }
+            if (options.ThreadPlacement)
+            {
+                twoModels.Add(ThreadPlacementBench.TwoModelsOneThreadEach(quick.Training, quick.Second, options.BareSteps, options.WarmupSteps, options.Threads));
+                log.WriteLine($"bench: run {run}/{options.Runs} quick, two models x 1 thread: {twoModels[^1]:F0} samples/s combined");
+            }
+            if (peerAbsent is null)
+            {
+                try
+                {
+                    peerRuns.Add(peer.Measure(reference.Config, options, data.TablePath));
+                    log.WriteLine($"bench: run {run}/{options.Runs} PyTorch peer: bare {peerRuns[^1].BareStepSamplesPerSecond:F0}, pipeline {peerRuns[^1].FullPipelineSamplesPerSecond:F0} samples/s");
+                }
+                catch (Exception e) when (e is InvalidOperationException or JsonException or KeyNotFoundException)
+                {
+                    // The workbench's own figures are still worth writing: report the peer as failed, not the bench.
+                    peerAbsent = $"PyTorch peer failed in run {run}: {e.Message}";
+                    peerRuns.Clear();
+                    log.WriteLine($"bench: {peerAbsent}");
+                }
+            }
+        }
+
+        var referenceFigures = reference.Figures(machine.BestMatmulGflops);
+        var quickFigures = quick.Figures(machine.BestMatmulGflops);
+        var placement = Placement(quickFigures, twoModels);
+        var peerFigures = PeerSummary(peer, peerAbsent, peerRuns, referenceFigures);
+        var report = new BenchReport(
+            RunDirectory.Versions(),
+            new ThreadSettings(get_num_threads(), Environment.ProcessorCount, Environment.GetEnvironmentVariable("OMP_NUM_THREADS"),
+                $"one model on {options.Threads} threads for every figure except thread_placement's two-model figure (1 thread each)"),
+            new BenchSettings(options.Runs, options.BatchSize, options.WarmupSteps, options.BareSteps, options.PipelineSteps, options.PipelineImages,
+                options.ScoringSamples, options.ScoringViews, vocabulary, options.Seed),
+            machine, referenceFigures, quickFigures, placement, peerFigures,
+            Targets(referenceFigures, peerFigures),
+            // VmHWM was reset between phases, so the process's peak is the largest phase peak.
+            new[] { referenceFigures.PeakRssBytes, quickFigures.PeakRssBytes, PeakMemory.PeakBytes() }.Max(),
+            DateTime.UtcNow.ToString("O"));
+        AtomicFile.WriteAllText(Path.Combine(outDirectory, ReportName), JsonSerializer.Serialize(report, Json.Options));
+        return report;
+    }
+
+    private static ThreadPlacementFigures Placement(ModelFigures quick, List<double> twoModels)
+    {
+        if (twoModels.Count == 0)
+            return new ThreadPlacementFigures(quick.Name, quick.BareStepSamplesPerSecond, double.NaN, [], double.NaN, "not measured");
+        double two = BenchStatistics.Median(twoModels);
+        double speedup = two / quick.BareStepSamplesPerSecond;
+        return new ThreadPlacementFigures(quick.Name, quick.BareStepSamplesPerSecond, two, twoModels, speedup,
+            speedup > 1 ? "two models, one thread each" : "one model, all threads");
+    }
+
+    private static PeerFigures PeerSummary(PyTorchPeer peer, string? absent, List<PeerRun> runs, ModelFigures reference)
+    {
+        if (absent is not null || runs.Count == 0)
+            return new PeerFigures(absent?.StartsWith("PyTorch peer failed", StringComparison.Ordinal) == true ? "failed" : "skipped", absent, peer.ScriptPath, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        var bare = runs.Select(r => r.BareStepSamplesPerSecond).ToList();
+        var pipeline = runs.Select(r => r.FullPipelineSamplesPerSecond).ToList();
+        double bareMedian = BenchStatistics.Median(bare), pipelineMedian = BenchStatistics.Median(pipeline);
+        var first = runs[0];
+        var byThreads = first.BareStepByThreads.Keys.ToDictionary(t => t, t => BenchStatistics.Median(runs.Select(r => r.BareStepByThreads[t]).ToList()));
+        var best = byThreads.MaxBy(kv => kv.Value);
+        return new PeerFigures("measured", null, peer.ScriptPath, first.TorchVersion, first.Threads, first.DataLoaderWorkers, first.Parameters,
+            bareMedian, bare, pipelineMedian, pipeline,
+            reference.BareStepSamplesPerSecond / bareMedian, reference.FullPipelineSamplesPerSecond / pipelineMedian,
+            byThreads, best.Key, reference.BareStepSamplesPerSecond / best.Value);
+    }
+
+    private static List<TargetCheck> Targets(ModelFigures reference, PeerFigures peer) =>
+    [
+        Check("bare step ratio workbench / PyTorch", 1.0, peer.BareStepRatioWorkbenchOverPytorch),
+        Check("full pipeline ratio workbench / PyTorch", 1.2, peer.FullPipelineRatioWorkbenchOverPytorch),
+        Check("model FLOP utilisation of the training step", 0.4, reference.ModelFlopUtilisation),
+        Check("scoring views per model / training samples per second", 2.5, reference.ScoringViewOverTrainingSample),
+    ];
+
+    private static TargetCheck Check(string name, double target, double? measured) =>
+        new(name, target, measured, measured is { } m ? m >= target : null);
+}

@@ -1,0 +1,40 @@
+namespace ClipMem.Benchmarks;
+
+/// <summary>The readable form of a bench report: one table per area and the issue's targets.</summary>
+public static class BenchTable
+{
+    public static void Write(BenchReport r, TextWriter o)
+    {
+        o.WriteLine();
+        o.WriteLine($"ClipMem bench: TorchSharp {r.Versions.GetValueOrDefault("torchsharp")}, libtorch {r.Versions.GetValueOrDefault("libtorch")}, " +
+                    $"{r.Threads.TorchThreads} torch threads, {r.Threads.ProcessorCount} cores; batch {r.Settings.BatchSize}; medians of {r.Settings.Runs} runs");
+        o.WriteLine($"machine limit: fp32 matmul {string.Join(", ", r.Machine.MatmulGflopsBySize.Select(kv => $"{kv.Key}: {kv.Value:F1}"))} GFLOP/s (best {r.Machine.BestMatmulGflops:F1})");
+        o.WriteLine();
+        o.WriteLine($"{"model",-10} {"params",9} {"GFLOP/smp",10} {"bare smp/s",11} {"pipeline smp/s",15} {"score views/s",14} {"MFU",6} {"score/train",12} {"peak RSS",9}");
+        foreach (var m in new[] { r.Reference, r.Quick })
+            o.WriteLine($"{m.Name,-10} {m.Parameters,9:N0} {m.TrainingGflopPerSample,10:F3} {m.BareStepSamplesPerSecond,11:F1} {m.FullPipelineSamplesPerSecond,15:F1} " +
+                        $"{m.ScoringViewsPerSecondPerModel,14:F1} {m.ModelFlopUtilisation,6:P1} {m.ScoringViewOverTrainingSample,11:F2}x {m.PeakRssBytes / 1048576.0,7:F0}MB");
+        o.WriteLine("  (score views/s counts views per model; f and g together score half as many sample-views per second)");
+        o.WriteLine();
+        var p = r.ThreadPlacement;
+        o.WriteLine($"thread placement ({p.Model}): one model x {r.Threads.TorchThreads} threads {p.OneModelAllThreadsSamplesPerSecond:F1} samples/s; " +
+                    $"two models x 1 thread {p.TwoModelsOneThreadEachSamplesPerSecond:F1} samples/s combined ({p.Speedup:F2}x; faster: {p.Faster})");
+        var peer = r.Peer;
+        if (peer.Status == "measured")
+            o.WriteLine($"PyTorch peer {peer.TorchVersion} ({peer.Threads} threads, {peer.DataLoaderWorkers} DataLoader worker(s)), reference model: " +
+                        $"bare {peer.BareStepSamplesPerSecond:F1}, pipeline {peer.FullPipelineSamplesPerSecond:F1} samples/s; " +
+                        $"workbench / PyTorch: bare {peer.BareStepRatioWorkbenchOverPytorch:F2}x, pipeline {peer.FullPipelineRatioWorkbenchOverPytorch:F2}x\n" +
+                        $"  peer bare step by threads: {string.Join(", ", peer.BareStepByThreads!.Select(kv => $"{kv.Key}: {kv.Value:F1}"))} samples/s; " +
+                        $"against the peer's best ({peer.BestThreads} threads) the bare-step ratio is {peer.BareStepRatioAgainstPeerBestThreads:F2}x");
+        else
+            o.WriteLine(peer.Message);
+        o.WriteLine();
+        o.WriteLine("targets (reference model):");
+        foreach (var t in r.Targets)
+        {
+            string measured = t.Measured is { } m ? m.ToString("F2") : "n/a";
+            string verdict = t.Met switch { true => "met", false => "not met", null => "not measured" };
+            o.WriteLine($"  {t.Name,-55} >= {t.Target,4:F2}  measured {measured,6}  {verdict}");
+        }
+    }
+}

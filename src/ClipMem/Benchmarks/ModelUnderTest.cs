@@ -1,0 +1,64 @@
+using ClipMem.Models;
+
+namespace ClipMem.Benchmarks;
+
+/// <summary>
+/// One model configuration under measurement: a training bench (the model f), a second model g for
+/// scoring and the thread-placement figure, and the per-run figures collected so far.
+/// </summary>
+internal sealed class ModelUnderTest : IDisposable
+{
+    private readonly BenchOptions _options;
+    private readonly ScoringBench _scoring;
+    private long _peakRss;
+
+    public string Name { get; }
+    public ClipConfig Config { get; }
+    public TrainingStepBench Training { get; }
+    public TrainingStepBench Second { get; }
+    public List<double> BareRuns { get; } = [];
+    public List<double> PipelineRuns { get; } = [];
+    public List<double> ScoringRuns { get; } = [];
+
+    public ModelUnderTest(string name, ClipConfig config, BenchDataset data, BenchOptions options)
+    {
+        Name = name;
+        Config = config;
+        _options = options;
+        Training = new TrainingStepBench(config, data, options.BatchSize, options.Seed);
+        Second = new TrainingStepBench(config, data, options.BatchSize, options.Seed + 1);
+        _scoring = new ScoringBench(config, data, options.ScoringSamples, options.ScoringViews, options.Seed);
+    }
+
+    public void MeasureOnce()
+    {
+        // Where the reset works (Linux) the peak is this model's phases only; elsewhere the process's peak so far.
+        PeakMemory.TryReset();
+        BareRuns.Add(Training.BareStep(_options.BareSteps, _options.WarmupSteps));
+        PipelineRuns.Add(Training.FullPipeline(_options.PipelineSteps));
+        ScoringRuns.Add(_scoring.ViewsPerSecondPerModel(Training.Model, Second.Model));
+        _peakRss = Math.Max(_peakRss, PeakMemory.PeakBytes());
+    }
+
+    public ModelFigures Figures(double matmulGflops)
+    {
+        double flops = ModelFlops.TrainingPerSample(Config);
+        double bare = BenchStatistics.Median(BareRuns);
+        double scoring = BenchStatistics.Median(ScoringRuns);
+        double achieved = bare * flops / 1e9;
+        return new ModelFigures(Name, Describe(Config), Training.Model.ParameterCount(), flops / 1e9,
+            bare, BareRuns, BenchStatistics.Median(PipelineRuns), PipelineRuns,
+            scoring, scoring / 2, ScoringRuns,
+            achieved, achieved / matmulGflops, scoring / bare, _peakRss);
+    }
+
+    private static string Describe(ClipConfig c) =>
+        $"ViT {c.Vision.ImageSize}px patch {c.Vision.PatchSize} width {c.Vision.Width} x{c.Vision.Layers} heads {c.Vision.Heads}; " +
+        $"text ctx {c.Text.ContextLength} vocab {c.Text.VocabularySize} width {c.Text.Width} x{c.Text.Layers} heads {c.Text.Heads}; embed {c.EmbedDim}";
+
+    public void Dispose()
+    {
+        Training.Dispose();
+        Second.Dispose();
+    }
+}

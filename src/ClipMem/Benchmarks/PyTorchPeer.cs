@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Text.Json;
+using ClipMem.Models;
+
+namespace ClipMem.Benchmarks;
+
+/// <summary>What one run of the PyTorch peer reported.</summary>
+public sealed record PeerRun(string TorchVersion, int Threads, int DataLoaderWorkers, long Parameters, double BareStepSamplesPerSecond,
+    double FullPipelineSamplesPerSecond, IReadOnlyDictionary<string, double> BareStepByThreads);
+
+/// <summary>
+/// The PyTorch peer (tests/peer/clip_peer.py) run as a subprocess of Debian's /usr/bin/python3, which
+/// is the interpreter that sees python3-torch (a pyenv python first on PATH does not).
+/// </summary>
+public sealed class PyTorchPeer(string pythonPath, string scriptPath)
+{
+    public const string SetupHint = "install it with environment/setup-peer.sh (as root: Debian's python3-torch, python3-torchvision, python3-pil, libopenblas0-pthread)";
+
+    public string ScriptPath => scriptPath;
+
+    /// <summary>Null when the peer can run; otherwise why not, and how to get it.</summary>
+    public string? WhyUnavailable()
+    {
+        if (!File.Exists(pythonPath)) return $"PyTorch peer skipped: {pythonPath} not found; {SetupHint}.";
+        if (!File.Exists(scriptPath)) return $"PyTorch peer skipped: peer script {scriptPath} not found (run from the checkout or pass its path).";
+        var (code, _, error) = Run(["-c", "import torch, torchvision, PIL"], TimeSpan.FromMinutes(2));
+        return code == 0 ? null : $"PyTorch peer skipped: {pythonPath} cannot import torch/torchvision/PIL ({LastLine(error)}); {SetupHint}.";
+    }
+
+    public PeerRun Measure(ClipConfig config, BenchOptions options, string tablePath)
+    {
+        var vision = config.Vision;
+        var text = config.Text;
+        if (vision.Width != text.Width || vision.Layers != text.Layers || vision.Heads != text.Heads)
+            throw new ArgumentException("The peer builds towers of one width, depth and head count; the config differs between towers.");
+        string[] arguments =
+        [
+            scriptPath, "--table", tablePath, "--threads", options.Threads.ToString(), "--batch", options.BatchSize.ToString(),
+            "--steps", options.BareSteps.ToString(), "--pipeline-steps", options.PipelineSteps.ToString(), "--warmup", options.WarmupSteps.ToString(),
+            "--image-size", vision.ImageSize.ToString(), "--patch", vision.PatchSize.ToString(), "--width", vision.Width.ToString(),
+            "--layers", vision.Layers.ToString(), "--heads", vision.Heads.ToString(), "--context", text.ContextLength.ToString(),
+            "--embed-dim", config.EmbedDim.ToString(), "--vocab", text.VocabularySize.ToString(), "--seed", options.Seed.ToString(),
+        ];
+        var (code, output, error) = Run(arguments, TimeSpan.FromMinutes(20));
+        if (code != 0) throw new InvalidOperationException($"PyTorch peer failed (exit {code}): {LastLine(error)}");
+        string json = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.TrimStart().StartsWith('{'));
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        return new PeerRun(
+            root.GetProperty("torch_version").GetString() ?? "unknown",
+            root.GetProperty("threads").GetInt32(),
+            root.GetProperty("dataloader_workers").GetInt32(),
+            root.GetProperty("parameters").GetInt64(),
+            root.GetProperty("bare_step_samples_per_second").GetDouble(),
+            root.GetProperty("full_pipeline_samples_per_second").GetDouble(),
+            root.GetProperty("bare_step_by_threads").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble()));
+    }
+
+    /// <summary>The peer script in a checkout: tests/peer/clip_peer.py above the working directory or the binary.</summary>
+    public static string FindScript()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                string candidate = Path.Combine(dir.FullName, "tests", "peer", "clip_peer.py");
+                if (File.Exists(candidate)) return candidate;
+            }
+        }
+        return Path.Combine("tests", "peer", "clip_peer.py");
+    }
+
+    private (int Code, string Output, string Error) Run(IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(pythonPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        try
+        {
+            using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {pythonPath}");
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(timeout))
+            {
+                process.Kill(entireProcessTree: true);
+                return (-1, output.Result, $"timed out after {timeout.TotalMinutes:F0} minutes");
+            }
+            return (process.ExitCode, output.Result, error.Result);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return (-1, "", e.Message);
+        }
+    }
+
+    private static string LastLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Trim() ?? "no message";
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using ClipMem.Benchmarks;
+using ClipMem.Cli;
+
+namespace ClipMem.Tests.Benchmarks;
+
+/// <summary>The bench end to end in its quick-check mode: every part runs and bench.json holds every figure. No timing is asserted.</summary>
+public class BenchRunnerTests
+{
+    [Fact]
+    public void QuickCheckWritesBenchJsonWithEveryFigure()
+    {
+        using var dir = new TempDirectory();
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = CliApp.Run(["bench", "--quick-check", "--out", dir.Path], output, error);
+        Assert.True(code == CliApp.ExitOk, error.ToString());
+
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, BenchRunner.ReportName)));
+        var root = json.RootElement;
+        foreach (var key in new[] { "versions", "threads", "settings", "machine", "reference", "quick", "thread_placement", "peer", "targets", "process_peak_rss_bytes" })
+            Assert.True(root.TryGetProperty(key, out _), $"bench.json lacks '{key}'");
+        Assert.Equal(2, root.GetProperty("threads").GetProperty("torch_threads").GetInt32());
+        Assert.True(root.GetProperty("versions").TryGetProperty("libtorch", out _));
+        Assert.True(root.GetProperty("machine").GetProperty("best_matmul_gflops").GetDouble() > 0);
+        foreach (var model in new[] { "reference", "quick" })
+        {
+            var figures = root.GetProperty(model);
+            foreach (var key in new[] { "bare_step_samples_per_second", "full_pipeline_samples_per_second", "scoring_views_per_second_per_model",
+                                        "model_flop_utilisation", "training_gflop_per_sample", "peak_rss_bytes" })
+                Assert.True(figures.GetProperty(key).GetDouble() > 0, $"{model}.{key} is not positive");
+        }
+        Assert.True(root.GetProperty("thread_placement").GetProperty("two_models_one_thread_each_samples_per_second").GetDouble() > 0);
+        Assert.Equal("skipped", root.GetProperty("peer").GetProperty("status").GetString());
+        Assert.Equal(4, root.GetProperty("targets").GetArrayLength());
+        Assert.Contains("targets (reference model):", output.ToString());
+    }
+
+    [Fact]
+    public void AbsentPeerIsSkippedWithHowToGetIt()
+    {
+        var peer = new PyTorchPeer("/nonexistent/python3", PyTorchPeer.FindScript());
+        string? why = peer.WhyUnavailable();
+        Assert.NotNull(why);
+        Assert.Contains("environment/setup-peer.sh", why);
+    }
+
+    [Fact]
+    public void MedianOfEvenAndOddCounts()
+    {
+        Assert.Equal(2, BenchStatistics.Median([3, 1, 2]));
+        Assert.Equal(2.5, BenchStatistics.Median([4, 1, 2, 3]));
+    }
+}
