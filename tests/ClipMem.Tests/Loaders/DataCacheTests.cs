@@ -10,21 +10,21 @@ public class DataCacheTests
     [Fact]
     public void ExplicitCacheVariableWins()
     {
-        var root = DataCache.ResolveRoot(Environment(("CLIPMEM_CACHE", "/data/cm"), ("XDG_CACHE_HOME", "/x"), ("HOME", "/home/u")));
+        var root = DataCache.ResolveRoot(Environment(("CLIPMEM_CACHE", "/data/cm"), ("XDG_CACHE_HOME", "/x"), ("HOME", "/srv/someone")));
         Assert.Equal("/data/cm", root);
     }
 
     [Fact]
     public void XdgCacheHomeComesNext()
     {
-        var root = DataCache.ResolveRoot(Environment(("CLIPMEM_CACHE", ""), ("XDG_CACHE_HOME", "/x"), ("HOME", "/home/u")));
+        var root = DataCache.ResolveRoot(Environment(("CLIPMEM_CACHE", ""), ("XDG_CACHE_HOME", "/x"), ("HOME", "/srv/someone")));
         Assert.Equal("/x/clipmem", root);
     }
 
     [Fact]
     public void FallsBackToTheHomeCacheFolder()
     {
-        Assert.Equal("/home/u/.cache/clipmem", DataCache.ResolveRoot(Environment(("HOME", "/home/u"))));
-        Assert.Equal("/home/u/.cache/clipmem/datasets", DataCache.DatasetsFolder("/home/u/.cache/clipmem"));
+        Assert.Equal("/srv/someone/.cache/clipmem", DataCache.ResolveRoot(Environment(("HOME", "/srv/someone"))));
+        Assert.Equal("/srv/someone/.cache/clipmem/datasets", DataCache.DatasetsFolder("/srv/someone/.cache/clipmem"));
     }
 }
