@@ -22,9 +22,7 @@ public static class ClipMemReport
         body.Append(PlotlyScript.InlineTag());
         body.Append(SummaryTables(s));
 
-        var histogram = new PlotlyFigure("CLIPMem per split (normalised by the S_C range)", "CLIPMem", "density").Set("barmode", "overlay");
-        foreach (var split in new[] { "S_S", "S_C", "S_I", "S_E" })
-            histogram.Add(PlotlyFigure.Histogram($"{split} (mean {s.ClipmemMean[split]:+0.000;-0.000})", rows.Where(r => r.Split == split).Select(r => r.ClipMem)));
+        var histogram = ClipMemViews.SplitHistogram(result);
         body.Append("<section><h2>Leave-set-out sign pattern</h2><p class=\"note\">f saw S_C, g saw S_I, both saw S_S, neither saw S_E. " +
                     "Expected: mean S_C &gt; 0 ≈ S_S ≈ S_E &gt; S_I; the spread of S_S is the noise floor. " +
                     "The study's follow-up reports split means of about +0.22 (S_C), 0.00 (S_S), −0.22 (S_I); its COCO baseline mean over S_C is 0.438.</p>")
