@@ -1,0 +1,39 @@
+using ClipMem.Common;
+using ClipMem.Data.Splits;
+using ClipMem.Reporting;
+
+namespace ClipMem.Data;
+
+/// <summary>What the data notebook shows: sample galleries, split sizes, the injected mis-captions, caption lengths.</summary>
+public static class DataViews
+{
+    /// <summary>A seeded sample of the dataset (not its first rows, which may all come from one folder).</summary>
+    public static Gallery Samples(CaptionDataset data, int count, ulong seed, SplitPlan? plan = null)
+    {
+        var ids = data.Select(s => s.Id).ToList();
+        DeterministicRandom.For(seed, "data-views").Shuffle(ids);
+        return new Gallery($"{data.Name}: {Math.Min(count, ids.Count)} of {data.Count} samples",
+            ids.Take(count).Select(id => Tile(data[id], plan)).ToList());
+    }
+
+    /// <summary>Bar chart of the four split sizes (the study's 13 : 1 : 1 : 1).</summary>
+    public static PlotlyFigure SplitSizesChart(SplitPlan plan)
+    {
+        var splits = Enum.GetValues<Split>();
+        return new PlotlyFigure("Split sizes", "split", "samples")
+            .Add(PlotlyFigure.Bar("samples", splits.Select(s => s.Short()), splits.Select(s => (double)plan.Members(s).Count)));
+    }
+
+    /// <summary>The injected samples with the captions f now trains them with (another injected sample's).</summary>
+    public static Gallery Miscaptioned(CaptionDataset effective, SplitPlan plan, MiscaptionInjection injection) =>
+        new($"Mis-captioned in S_C: {injection.Count} samples", injection.DonorOf.Keys.Order().Select(id => Tile(effective[id], plan)).ToList(),
+            "Each image now carries all the captions of another injected sample (never its own); only f trains on S_C.");
+
+    /// <summary>Histogram of caption lengths in words, to compare datasets and see what the context length must hold.</summary>
+    public static PlotlyFigure CaptionLengths(CaptionDataset data) =>
+        new PlotlyFigure($"Caption length ({data.Name})", "words per caption", "density")
+            .Add(PlotlyFigure.Histogram("captions", data.SelectMany(s => s.Captions).Select(c => (double)c.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length), binSize: 1));
+
+    private static GalleryItem Tile(Sample sample, SplitPlan? plan) =>
+        new(sample.Id, sample.Image.Load(), sample.Captions, plan?.SplitOf(sample.Id)?.Short(), sample.Truth, sample.Labels);
+}
