@@ -41,22 +41,15 @@ public static class ClipMemReport
                 candidates.Where(r => !r.Miscaptioned).Select(r => r.ClipMem), candidates.Where(r => !r.Miscaptioned).Select(r => r.SampleId)));
         body.Append(atypicality.ToHtml()).Append("</section>");
 
-        body.Append(SampleGallery.Section($"Most memorized candidates (top {galleryCount} of S_C)", Gallery(candidates.Take(galleryCount), result, images),
+        body.Append(SampleGallery.Section($"Most memorized candidates (top {galleryCount} of S_C)", ClipMemViews.Tiles(result, candidates.Take(galleryCount), images),
             "The study shows wrong or vague captions and odd images here (CLIPMem > 0.89)."));
-        body.Append(SampleGallery.Section($"Least memorized candidates (bottom {galleryCount} of S_C)", Gallery(candidates.AsEnumerable().Reverse().Take(galleryCount), result, images),
+        body.Append(SampleGallery.Section($"Least memorized candidates (bottom {galleryCount} of S_C)", ClipMemViews.Tiles(result, candidates.AsEnumerable().Reverse().Take(galleryCount), images),
             "Typical, accurately captioned samples: f aligns them no better than g, which never saw them."));
 
         string subtitle = $"preset {s.Preset}, dataset {s.Dataset}, seed {s.Seed}, variant {s.AlignmentVariant}; run directory {result.RunDirectory}; " +
                           $"{s.WallSeconds:F0} s wall, training {s.TrainSamplesPerSecond:F0} samples/s";
         return SampleGallery.Page("CLIPMem report", body.ToString(), subtitle);
     }
-
-    private static IEnumerable<GalleryItem> Gallery(IEnumerable<ScoreRow> rows, ClipMemResult result, ImageCache images) =>
-        rows.Select(r =>
-        {
-            var sample = result.Data.Effective[new SampleId(r.SampleId)];
-            return new GalleryItem(sample.Id, images.Get(sample.Id), sample.Captions, r.Split, sample.Truth, sample.Labels, r.ClipMem);
-        });
 
     private static string SummaryTables(ClipMemSummary s)
     {

@@ -59,9 +59,10 @@ public static class ClipMemViews
             "Typical, accurately captioned samples: f aligns them no better than g, which never saw them.");
 
     /// <summary>Gallery tiles for score rows: the image f trained on, its captions (as f saw them), flags and score.</summary>
-    public static IReadOnlyList<GalleryItem> Tiles(ClipMemResult result, IEnumerable<ScoreRow> rows)
+    /// <param name="images">Decoded images to reuse (the report passes the run's cache); a fresh cache when null.</param>
+    public static IReadOnlyList<GalleryItem> Tiles(ClipMemResult result, IEnumerable<ScoreRow> rows, ImageCache? images = null)
     {
-        var images = new ImageCache(result.Data.Effective, ExperimentPreset.Named(result.Summary.Preset).Resolution);
+        images ??= new ImageCache(result.Data.Effective, ExperimentPreset.Named(result.Summary.Preset).Resolution);
         return rows.Select(r =>
         {
             var sample = result.Data.Effective[new SampleId(r.SampleId)];
