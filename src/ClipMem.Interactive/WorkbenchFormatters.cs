@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using ClipMem.Experiments;
 using ClipMem.Reporting;
+using Microsoft.Data.Analysis;
 using Microsoft.DotNet.Interactive.Formatting;
 
 namespace ClipMem.Interactive;
@@ -27,7 +28,9 @@ public static class WorkbenchFormatters
         Formatter.Register<IEnumerable<ScoreRow>>((rows, writer) => writer.Write(ScoreTableHtml(rows.ToList())), HtmlFormatter.MimeType);
         Formatter.Register<Gallery>((gallery, writer) => writer.Write(GalleryHtml(gallery)), HtmlFormatter.MimeType);
         Formatter.Register<ClipMemSummary>((summary, writer) => writer.Write(SummaryHtml(summary)), HtmlFormatter.MimeType);
-        foreach (var type in new[] { typeof(PlotlyFigure), typeof(IEnumerable<ScoreRow>), typeof(Gallery), typeof(ClipMemSummary) })
+        Formatter.Register<DataFrame>((frame, writer) => writer.Write(DataFrameHtml(frame)), HtmlFormatter.MimeType);
+        Formatter.Register<TrainingMonitorView>((view, writer) => writer.Write(TrainingProgressHtml(view)), HtmlFormatter.MimeType);
+        foreach (var type in new[] { typeof(PlotlyFigure), typeof(IEnumerable<ScoreRow>), typeof(Gallery), typeof(ClipMemSummary), typeof(DataFrame), typeof(TrainingMonitorView) })
             Formatter.SetPreferredMimeTypesFor(type, HtmlFormatter.MimeType);
     }
 
@@ -36,7 +39,7 @@ public static class WorkbenchFormatters
         .clipmem { font-family: system-ui, sans-serif; font-size: 13px; color: #222; }
         .clipmem .note { color: #555; max-width: 60em; }
         .clipmem table { border-collapse: collapse; margin: 4px 0; }
-        .clipmem td, .clipmem th { border: 1px solid #ccc; padding: 2px 8px; text-align: right; }
+        .clipmem td, .clipmem th { border: 1px solid #ccc; padding: 2px 8px; text-align: right; white-space: nowrap; }
         .clipmem th { background: #eee; } .clipmem td.t, .clipmem th.t { text-align: left; }
         .clipmem th.sortable { cursor: pointer; user-select: none; } .clipmem th.sortable:hover { background: #ddd; }
         .clipmem .gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(210px, 1fr)); gap: 8px; }
@@ -47,6 +50,8 @@ public static class WorkbenchFormatters
         .clipmem .badge { display: inline-block; border-radius: 3px; padding: 0 5px; margin: 2px 2px 0 0; font-size: 11px; background: #e8e8e8; }
         .clipmem .badge.split { background: #dbe8ff; } .clipmem .badge.mis { background: #ffd6d6; } .clipmem .badge.aty { background: #fff0c2; }
         .clipmem .badge.score { background: #d9f2dd; } .clipmem h2 { font-size: 1.1em; }
+        .clipmem .bar { display: inline-block; width: 140px; height: 10px; background: #e6e6e6; border-radius: 5px; vertical-align: middle; overflow: hidden; }
+        .clipmem .bar div { height: 100%; background: #2ca02c; }
         """;
 
     private static string Scoped(string inner) => $"<div class=\"clipmem\"><style>{Css}</style>{inner}</div>";
@@ -79,25 +84,67 @@ public static class WorkbenchFormatters
     /// <summary>A sortable table of score rows (click a header); at most <paramref name="maxRows"/> rows are shown.</summary>
     public static string ScoreTableHtml(IReadOnlyList<ScoreRow> rows, int maxRows = 200)
     {
-        string id = "clipmem-table-" + Guid.NewGuid().ToString("N")[..12];
-        var html = new StringBuilder();
-        html.Append($"<table id=\"{id}\"><thead><tr>");
         string[] headers = ["rank", "sample id", "split", "CLIPMem", "raw", "align f", "align g", "mis-captioned", "atypical", "first caption"];
-        foreach (var (h, i) in headers.Select((h, i) => (h, i)))
-            html.Append($"<th class=\"sortable{(i is 1 or 2 or 9 ? " t" : "")}\" title=\"sort\">{h}</th>");
-        html.Append("</tr></thead><tbody>");
-        foreach (var r in rows.Take(maxRows))
+        var cells = rows.Take(maxRows).Select(r => new[]
         {
-            string caption = r.Captions.Split(" | ")[0];
-            html.Append("<tr>")
-                .Append(Num(r.Rank, r.Rank.ToString(CultureInfo.InvariantCulture)))
-                .Append($"<td class=\"t\">{E(r.SampleId)}</td><td class=\"t\">{E(r.Split)}</td>")
-                .Append(Num(r.ClipMem)).Append(Num(r.Raw)).Append(Num(r.AlignF)).Append(Num(r.AlignG))
-                .Append($"<td>{(r.Miscaptioned ? "yes" : "")}</td><td title=\"{E(r.Reason)}\">{(r.Atypical ? "yes" : "")}</td>")
-                .Append($"<td class=\"t\">{E(caption)}</td></tr>");
+            Cell.Number(r.Rank, r.Rank.ToString(CultureInfo.InvariantCulture)), Cell.Text(r.SampleId), Cell.Text(r.Split),
+            Cell.Number(r.ClipMem), Cell.Number(r.Raw), Cell.Number(r.AlignF), Cell.Number(r.AlignG),
+            Cell.Flag(r.Miscaptioned), Cell.Flag(r.Atypical, r.Reason), Cell.Text(r.Captions.Split(" | ")[0]),
+        }).ToList();
+        return Scoped(SortableTable(headers, cells, [1, 2, 9], rows.Count));
+    }
+
+    /// <summary>A DataFrame as a sortable table: numbers right-aligned to 3 decimals (sorted by value), text left-aligned.</summary>
+    public static string DataFrameHtml(DataFrame frame, int maxRows = 100)
+    {
+        var columns = frame.Columns.ToList();
+        var textColumns = columns.Select((c, i) => (c, i)).Where(p => p.c.DataType == typeof(string)).Select(p => p.i).ToArray();
+        var rows = new List<Cell[]>();
+        for (long r = 0; r < Math.Min(frame.Rows.Count, maxRows); r++)
+            rows.Add(columns.Select(c => c[r] switch
+            {
+                null => Cell.Text(""),
+                bool b => Cell.Flag(b),
+                double d => Cell.Number(d, Plain(d)),
+                float f => Cell.Number(f, Plain(f)),
+                int or long or short => Cell.Number(Convert.ToDouble(c[r], CultureInfo.InvariantCulture), Convert.ToString(c[r], CultureInfo.InvariantCulture)!),
+                var other => Cell.Text(Convert.ToString(other, CultureInfo.InvariantCulture) ?? ""),
+            }).ToArray());
+        string caption = $"<p class=\"note\">{frame.Rows.Count} rows × {columns.Count} columns</p>";
+        return Scoped(caption + SortableTable(columns.Select(c => c.Name).ToArray(), rows, textColumns, (int)frame.Rows.Count));
+    }
+
+    /// <summary>One table cell: its text, and the number it sorts by (null: sorts as text).</summary>
+    private readonly record struct Cell(string Html, double? SortValue, string? Title = null)
+    {
+        // Long text (a sample's joined captions) is cut to keep rows one line high; the full text is the tooltip.
+        public static Cell Text(string text) => text.Length <= 90 ? new(E(text), null) : new(E(text[..87] + "…"), null, text);
+        public static Cell Number(double value) => Number(value, double.IsFinite(value) ? value.ToString("+0.000;-0.000", CultureInfo.InvariantCulture) : "n/a");
+        public static Cell Number(double value, string text) => new(E(text), value);
+        public static Cell Flag(bool value, string? title = null) => new(value ? "yes" : "", null, title);
+    }
+
+    private static string SortableTable(IReadOnlyList<string> headers, IReadOnlyList<Cell[]> rows, int[] textColumns, int totalRows)
+    {
+        string id = "clipmem-table-" + Guid.NewGuid().ToString("N")[..12];
+        var html = new StringBuilder($"<table id=\"{id}\"><thead><tr>");
+        for (int i = 0; i < headers.Count; i++)
+            html.Append($"<th class=\"sortable{(textColumns.Contains(i) ? " t" : "")}\" title=\"sort\">{E(headers[i])}</th>");
+        html.Append("</tr></thead><tbody>");
+        foreach (var row in rows)
+        {
+            html.Append("<tr>");
+            for (int i = 0; i < row.Length; i++)
+            {
+                var c = row[i];
+                string value = c.SortValue is { } v ? $" data-v=\"{(double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "NaN")}\"" : "";
+                string title = c.Title is { Length: > 0 } t ? $" title=\"{E(t)}\"" : "";
+                html.Append($"<td{(textColumns.Contains(i) ? " class=\"t\"" : "")}{value}{title}>{c.Html}</td>");
+            }
+            html.Append("</tr>");
         }
         html.Append("</tbody></table>");
-        if (rows.Count > maxRows) html.Append($"<p class=\"note\">{maxRows} of {rows.Count} rows shown.</p>");
+        if (totalRows > rows.Count) html.Append($"<p class=\"note\">{rows.Count} of {totalRows} rows shown.</p>");
         html.Append($$"""
             <script>(function () {
               var table = document.getElementById('{{id}}');
@@ -112,7 +159,49 @@ public static class WorkbenchFormatters
               });
             })();</script>
             """);
+        return html.ToString();
+    }
+
+    /// <summary>
+    /// Live training progress: a bar per model with step, epoch, loss, logit scale, throughput, time left and a
+    /// loss sparkline. Plain HTML and inline SVG, no script, so each in-place update renders at once.
+    /// </summary>
+    public static string TrainingProgressHtml(TrainingMonitorView view)
+    {
+        var html = new StringBuilder($"<h2>{E(view.Title)}</h2>");
+        if (view.Runs.Count == 0)
+            return Scoped(html.Append(view.Finished
+                ? "<p class=\"note\">Nothing to train: every model was already trained in this run directory and was loaded from its checkpoints.</p>"
+                : "<p class=\"note\">waiting for the first step…</p>").ToString());
+        html.Append("<table><tr><th class=\"t\">model</th><th class=\"t\">progress</th><th>step</th><th>epoch</th><th>loss</th>" +
+                    "<th>logit scale</th><th>learning rate</th><th>samples/s</th><th>time left</th><th class=\"t\">loss per step</th></tr>");
+        foreach (var run in view.Runs)
+        {
+            var p = run.Last;
+            double scale = run.StepLogitScales.Count > 0 ? run.StepLogitScales[^1] : double.NaN;
+            string bar = $"<div class=\"bar\"><div style=\"width:{run.Fraction * 100:F1}%\"></div></div> {run.Fraction:P0}";
+            html.Append($"<tr><td class=\"t\">{E(p.RunName)}</td><td class=\"t\">{bar}</td><td>{p.Step}/{p.TotalSteps}</td><td>{p.Epoch + 1}</td>")
+                .Append($"<td>{p.Loss:F3}</td><td>{(double.IsFinite(scale) ? scale.ToString("F1", CultureInfo.InvariantCulture) : "n/a")}</td>")
+                .Append($"<td>{p.LearningRate:G3}</td><td>{p.SamplesPerSecond:F0}</td><td>{(run.Done ? "done" : $"{p.EstimatedRemaining.TotalSeconds:F0} s")}</td>")
+                .Append($"<td class=\"t\">{Sparkline(run.StepLosses)}</td></tr>");
+        }
+        html.Append($"</table><p class=\"note\">{view.Elapsed.TotalSeconds:F0} s elapsed; " +
+                    (view.Finished ? "finished." : "updates in place while the models train.") + "</p>");
         return Scoped(html.ToString());
+    }
+
+    private static string Sparkline(IReadOnlyList<double> values, int width = 160, int height = 28)
+    {
+        var finite = values.Where(double.IsFinite).ToList();
+        if (finite.Count < 2) return "";
+        double lo = finite.Min(), hi = finite.Max(), span = Math.Max(hi - lo, 1e-9);
+        // At most ~width points: average runs of steps so the line stays readable and the HTML small.
+        int bucket = Math.Max(1, (finite.Count + width - 1) / width);
+        var points = Enumerable.Range(0, (finite.Count + bucket - 1) / bucket)
+            .Select(b => finite.Skip(b * bucket).Take(bucket).Average()).ToList();
+        string coordinates = string.Join(' ', points.Select((v, i) =>
+            $"{(points.Count == 1 ? 0 : i * (width - 2.0) / (points.Count - 1) + 1):F1},{height - 1 - (v - lo) / span * (height - 2):F1}"));
+        return $"<svg width=\"{width}\" height=\"{height}\"><polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\" points=\"{coordinates}\"/></svg>";
     }
 
     public static string GalleryHtml(Gallery gallery) => Scoped(gallery.ToHtml());
@@ -144,10 +233,8 @@ public static class WorkbenchFormatters
         return Scoped(html.ToString());
     }
 
-    private static string Num(double value) => Num(value, value.ToString("+0.000;-0.000", CultureInfo.InvariantCulture));
-
-    private static string Num(double value, string text) =>
-        $"<td data-v=\"{(double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : "NaN")}\">{text}</td>";
+    // Four significant digits: scores near 1 and small distances (1e-3 at tiny widths) both stay readable.
+    private static string Plain(double value) => double.IsFinite(value) ? value.ToString("G4", CultureInfo.InvariantCulture) : "n/a";
 
     private static string S(double value) => double.IsFinite(value) ? value.ToString("+0.000;-0.000", CultureInfo.InvariantCulture) : "n/a";
 

@@ -24,27 +24,18 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
 
     public ExperimentPreset Preset => config.Preset;
 
+    /// <summary>Every stage in order: data, training, embedding, scoring, utility, summary and report.</summary>
     public ClipMemResult Run()
     {
-        runtime.Validate();
         var clock = Stopwatch.StartNew();
-        var device = runtime.Device == "cuda" ? CUDA : CPU;
-        if (runtime.Device == "cuda" && !cuda.is_available())
-            throw new InvalidOperationException("--device cuda was asked for, but no CUDA device is available (build with -p:TorchBackend=cuda on a GPU machine).");
-
         var data = PrepareData();
-        var tokenizer = TrainOrLoadTokenizer(data);
-        var images = new ImageCache(data.Effective, Preset.Resolution);
-        var modelConfig = Preset.ModelConfig(tokenizer.VocabularySize);
-
-        var (f, g, trainSeconds, samplesPerSecond) = TrainPair(data, images, tokenizer, modelConfig, device);
-        log.WriteLine($"trained f and g in {trainSeconds:F0} s ({samplesPerSecond:F0} samples/s over both)");
+        using var models = Train(data);
 
         var phase = Stopwatch.StartNew();
-        var pipeline = Pipeline(images, data.Plan.MembershipOfF, tokenizer, modelConfig, device);
-        var embedder = new ClipEmbedder(images, pipeline, Preset.Resolution, Preset.ScoringViews, config.Seed, device);
+        var pipeline = Pipeline(models.Images, data.Plan.MembershipOfF, models.Tokenizer, models.F.Config, models.Device);
+        var embedder = new ClipEmbedder(models.Images, pipeline, Preset.Resolution, Preset.ScoringViews, config.Seed, models.Device);
         var allIds = Enum.GetValues<Split>().SelectMany(data.Plan.Members).ToList();
-        var (embF, embG) = EmbedCached(embedder, f, g, allIds);
+        var (embF, embG) = EmbedCached(embedder, models.F, models.G, allIds);
         log.WriteLine($"embedded {allIds.Count} samples x {Preset.ScoringViews + 1} views with f and g in {phase.Elapsed.TotalSeconds:F0} s");
 
         var evaluation = new ClipMemEvaluation(config, data, embF, embG);
@@ -52,33 +43,58 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
         ScoreTable.WriteCsv(run.PathOf("scores.csv"), rows);
         ScoreTable.WriteParquet(run.PathOf("scores.parquet"), rows);
 
-        phase.Restart();
-        var utility = new UtilityEvaluation(config, device, run.PathOf("supervised_reference"), log).Measure(f, pipeline, embF, data);
-        log.WriteLine($"utility measured in {phase.Elapsed.TotalSeconds:F0} s");
-        var summary = evaluation.Summarize(rows, utility, clock.Elapsed.TotalSeconds, trainSeconds, samplesPerSecond, runtime);
+        var utility = MeasureUtility(models, data, pipeline, embF);
+        var summary = evaluation.Summarize(rows, utility, clock.Elapsed.TotalSeconds, models.Seconds, models.SamplesPerSecond, runtime);
         AtomicFile.WriteAllText(run.PathOf("summary.json"), System.Text.Json.JsonSerializer.Serialize(summary, Json.Options));
-        var result = new ClipMemResult(run.Root, summary, rows, data);
-        AtomicFile.WriteAllText(run.PathOf("report.html"), ClipMemReport.Render(result, images));
-        f.Dispose();
-        g.Dispose();
+        var result = new ClipMemResult(run.Root, config, summary, rows, data);
+        AtomicFile.WriteAllText(run.PathOf("report.html"), ClipMemReport.Render(result, models.Images));
         return result;
     }
 
+    /// <summary>
+    /// Trains f and g (or resumes them from the run directory's checkpoints: a finished pair loads in
+    /// seconds). The tokenizer is trained first, on the training splits' captions.
+    /// </summary>
+    public TrainedModels Train(ExperimentData data)
+    {
+        runtime.Validate();
+        if (runtime.Device == "cuda" && !cuda.is_available())
+            throw new InvalidOperationException("--device cuda was asked for, but no CUDA device is available (build with -p:TorchBackend=cuda on a GPU machine).");
+        var device = runtime.Device == "cuda" ? CUDA : CPU;
+        var tokenizer = TrainOrLoadTokenizer(data);
+        var images = new ImageCache(data.Effective, Preset.Resolution);
+        var modelConfig = Preset.ModelConfig(tokenizer.VocabularySize);
+        var (f, g, seconds, samplesPerSecond, loaded) = TrainPair(data, images, tokenizer, modelConfig, device);
+        log.WriteLine(loaded
+            ? $"f and g loaded from their finished checkpoints (their training took {seconds:F0} s, {samplesPerSecond:F0} samples/s over both)"
+            : $"trained f and g in {seconds:F0} s ({samplesPerSecond:F0} samples/s over both)");
+        return new TrainedModels(f, g, tokenizer, images, device, seconds, samplesPerSecond);
+    }
+
+    /// <summary>
+    /// f's utility (PAPER.md section 5): linear probe beside its floor and ceiling, zero-shot, retrieval on
+    /// S_E. Pass f's embeddings when they exist; otherwise S_E is embedded here for retrieval.
+    /// </summary>
+    public UtilityResult MeasureUtility(TrainedModels models, ExperimentData data, ClipDataPipeline? pipeline = null, EmbeddingSet? embF = null)
+    {
+        var phase = Stopwatch.StartNew();
+        pipeline ??= Pipeline(models.Images, data.Plan.MembershipOfF, models.Tokenizer, models.F.Config, models.Device);
+        embF ??= new ClipEmbedder(models.Images, pipeline, Preset.Resolution, views: 1, config.Seed, models.Device)
+            .Embed(models.F, data.Plan.Members(Split.Extra).ToList(), "f, S_E only, for retrieval");
+        var utility = new UtilityEvaluation(config, models.Device, run.PathOf("supervised_reference"), log).Measure(models.F, pipeline, embF, data);
+        log.WriteLine($"utility measured in {phase.Elapsed.TotalSeconds:F0} s");
+        return utility;
+    }
+
+    /// <summary>Builds the data (see <see cref="ExperimentData.Build"/>) and records splits, mis-captions and memberships in the run directory.</summary>
     public ExperimentData PrepareData()
     {
-        bool synthetic = config.Dataset is SyntheticScenes.DatasetName or "scenes" or "synthetic";
-        var dataset = DatasetCatalog.Open(new DatasetRequest(config.Dataset, config.DataPath, config.Seed,
-            synthetic ? Preset.PoolSize : null, Preset.Resolution, log));
-        var sizes = Preset.Splits ?? SplitSizes.ScaledTo(Math.Min(dataset.Count, Preset.PoolSize));
-        var plan = SplitPlan.Create(dataset, sizes, config.Seed);
-        var injection = MiscaptionInjection.Plan(plan, Preset.MiscaptionFraction, config.Seed);
-        plan.Save(run.PathOf("splits.csv"));
-        injection.Save(run.PathOf("miscaptions.csv"));
-        SplitPlan.SaveMembership(run.PathOf("membership_f.txt"), plan.MembershipOfF);
-        SplitPlan.SaveMembership(run.PathOf("membership_g.txt"), plan.MembershipOfG);
-        log.WriteLine($"data: {dataset.Source}; S_S {sizes.Shared}, S_C {sizes.Candidates}, S_I {sizes.Independent}, S_E {sizes.Extra}; " +
-                      $"{injection.Count} mis-captioned in S_C; {dataset.Count(s => s.Truth.IsAtypical)} atypical in the pool");
-        return new ExperimentData(dataset, injection.ApplyTo(dataset), plan, injection);
+        var data = ExperimentData.Build(config, log);
+        data.Plan.Save(run.PathOf("splits.csv"));
+        data.Injection.Save(run.PathOf("miscaptions.csv"));
+        SplitPlan.SaveMembership(run.PathOf("membership_f.txt"), data.Plan.MembershipOfF);
+        SplitPlan.SaveMembership(run.PathOf("membership_g.txt"), data.Plan.MembershipOfG);
+        return data;
     }
 
     /// <summary>The tokenizer learns from the captions of the training splits only (S_S, S_C, S_I), never S_E.</summary>
@@ -101,7 +117,7 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
     /// S_C versus S_I, which keeps the S_S noise floor low). With ConcurrentModels both train at once, one
     /// torch thread each: at small widths that beats one model on two threads.
     /// </summary>
-    private (ClipModel F, ClipModel G, double Seconds, double SamplesPerSecond) TrainPair(
+    private (ClipModel F, ClipModel G, double Seconds, double SamplesPerSecond, bool Loaded) TrainPair(
         ExperimentData data, ImageCache images, BpeTokenizer tokenizer, ClipConfig modelConfig, Device device)
     {
         var models = new Dictionary<string, ClipModel>();
@@ -133,7 +149,23 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
         torch.set_num_threads(runtime.Threads);
         double seconds = clock.Elapsed.TotalSeconds;
         int samples = trainers.Sum(t => t.StepsRun) * Preset.BatchSize;
-        return (models["f"], models["g"], seconds, samples / Math.Max(seconds, 1e-9));
+        if (samples == 0)
+        {
+            var recorded = RecordedTraining();
+            return (models["f"], models["g"], recorded.Seconds, recorded.SamplesPerSecond, true);
+        }
+        return (models["f"], models["g"], seconds, samples / Math.Max(seconds, 1e-9), false);
+
+        // Both models were loaded from finished checkpoints: report the training their metrics recorded
+        // (the last epoch's throughput), not the zero seconds of this call.
+        (double Seconds, double SamplesPerSecond) RecordedTraining()
+        {
+            var perModel = trainers.Select(t => (Samples: (double)t.TotalSteps * Preset.BatchSize,
+                Rate: TrainingHistory.Read(run.PathOf(Path.Combine(t == trainers[0] ? "f" : "g", "metrics.jsonl")))[^1].SamplesPerSecond)).ToList();
+            var times = perModel.Select(m => m.Samples / m.Rate).ToList();
+            double wall = runtime.ConcurrentModels ? times.Max() : times.Sum();
+            return (wall, perModel.Sum(m => m.Samples) / wall);
+        }
     }
 
     /// <summary>f's and g's embeddings from the run directory's cache, computing (together) whichever is missing.</summary>
@@ -162,7 +194,13 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
     }
 }
 
-/// <summary>The data of one experiment: the pool, what f trains on (mis-captions injected), splits and injection.</summary>
-public sealed record ExperimentData(CaptionDataset Pool, CaptionDataset Effective, SplitPlan Plan, MiscaptionInjection Injection);
-
-public sealed record ClipMemResult(string RunDirectory, ClipMemSummary Summary, IReadOnlyList<ScoreRow> Rows, ExperimentData Data);
+/// <summary>A trained pair f, g with what it needs to embed: tokenizer, decoded images, device, training time.</summary>
+public sealed record TrainedModels(ClipModel F, ClipModel G, BpeTokenizer Tokenizer, ImageCache Images, Device Device, double Seconds, double SamplesPerSecond)
+    : IDisposable
+{
+    public void Dispose()
+    {
+        F.Dispose();
+        G.Dispose();
+    }
+}

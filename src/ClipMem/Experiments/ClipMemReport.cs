@@ -28,17 +28,11 @@ public static class ClipMemReport
                     "The study's follow-up reports split means of about +0.22 (S_C), 0.00 (S_S), −0.22 (S_I); its COCO baseline mean over S_C is 0.438.</p>")
             .Append(histogram.ToHtml()).Append("</section>");
 
-        var mis = new PlotlyFigure($"Injected mis-captions in S_C: AUROC {s.MiscaptionAuroc:F3}, precision@{s.MiscaptionCount} {s.MiscaptionPrecisionAtK:F3}", "", "CLIPMem")
-            .Add(PlotlyFigure.Box("clean S_C", candidates.Where(r => !r.Miscaptioned).Select(r => r.ClipMem)))
-            .Add(PlotlyFigure.Box("mis-captioned S_C", candidates.Where(r => r.Miscaptioned).Select(r => r.ClipMem)))
-            .Add(PlotlyFigure.Box("atypical S_C", candidates.Where(r => r.Atypical && !r.Miscaptioned).Select(r => r.ClipMem)));
+        var mis = ClipMemViews.MiscaptionBoxes(result);
         body.Append("<section><h2>What gets memorized</h2><p class=\"note\">Captions of 5% of S_C were deranged in f's training data (the study's finding 2: " +
                     "mis-captioned samples are the most memorized). Atypical samples (rare shapes or colours, distortions) should also score above typical ones (finding 3).</p>")
             .Append(mis.ToHtml());
-        var atypicality = new PlotlyFigure($"CLIPMem vs atypicality under g (Spearman {s.AtypicalityRankCorrelation:+0.00;-0.00})",
-                "mean cosine distance to the 10 nearest S_S neighbours under g", "CLIPMem")
-            .Add(PlotlyFigure.Scatter("clean S_C", candidates.Where(r => !r.Miscaptioned).Select(r => r.KnnDistanceUnderG),
-                candidates.Where(r => !r.Miscaptioned).Select(r => r.ClipMem), candidates.Where(r => !r.Miscaptioned).Select(r => r.SampleId)));
+        var atypicality = ClipMemViews.ScoreVsAtypicality(result);
         body.Append(atypicality.ToHtml()).Append("</section>");
 
         body.Append(SampleGallery.Section($"Most memorized candidates (top {galleryCount} of S_C)", ClipMemViews.Tiles(result, candidates.Take(galleryCount), images),

@@ -36,13 +36,86 @@ public static class ClipMemViews
         return figure.Add(reference);
     }
 
-    /// <summary>Overlaid density histograms of CLIPMem for every split.</summary>
+    /// <summary>Overlaid density histograms of CLIPMem for every split, with the study's split means as dashed lines.</summary>
     public static PlotlyFigure SplitHistogram(ClipMemResult result)
     {
         var figure = new PlotlyFigure("CLIPMem per split (normalised by the S_C range)", "CLIPMem", "density").Set("barmode", "overlay");
         foreach (var split in SplitOrder)
             figure.Add(PlotlyFigure.Histogram($"{split} (mean {result.Summary.ClipmemMean[split]:+0.000;-0.000})",
                 result.Rows.Where(r => r.Split == split).Select(r => r.ClipMem)));
+        foreach (var (split, mean) in StudySplitMeans)
+            figure.AddVerticalLine(mean, $"study {split} {mean:+0.00;-0.00;0.00}", "#555");
+        return figure;
+    }
+
+    /// <summary>CLIPMem of clean, mis-captioned and atypical S_C samples side by side (findings 2 and 3).</summary>
+    public static PlotlyFigure MiscaptionBoxes(ClipMemResult result)
+    {
+        var s = result.Summary;
+        var candidates = result.Rows.Where(r => r.Split == "S_C").ToList();
+        return new PlotlyFigure($"Injected mis-captions in S_C: AUROC {s.MiscaptionAuroc:F3}, precision@{s.MiscaptionCount} {s.MiscaptionPrecisionAtK:F3}", "", "CLIPMem")
+            .Add(PlotlyFigure.Box("clean S_C", candidates.Where(r => !r.Miscaptioned && !r.Atypical).Select(r => r.ClipMem)))
+            .Add(PlotlyFigure.Box("mis-captioned S_C", candidates.Where(r => r.Miscaptioned).Select(r => r.ClipMem)))
+            .Add(PlotlyFigure.Box("atypical S_C", candidates.Where(r => r.Atypical && !r.Miscaptioned).Select(r => r.ClipMem)));
+    }
+
+    /// <summary>ROC curve of "CLIPMem detects the injected mis-captions" over S_C, with the chance diagonal.</summary>
+    public static PlotlyFigure MiscaptionRoc(ClipMemResult result)
+    {
+        var ranked = result.Rows.Where(r => r.Split == "S_C").OrderByDescending(r => r.ClipMem).ToList();
+        int positives = ranked.Count(r => r.Miscaptioned), negatives = ranked.Count - positives;
+        var fpr = new List<double> { 0 };
+        var tpr = new List<double> { 0 };
+        int tp = 0, fp = 0;
+        foreach (var r in ranked)
+        {
+            if (r.Miscaptioned) tp++; else fp++;
+            fpr.Add(negatives == 0 ? 0 : (double)fp / negatives);
+            tpr.Add(positives == 0 ? 0 : (double)tp / positives);
+        }
+        return new PlotlyFigure($"Detecting mis-captioned S_C samples by CLIPMem (AUROC {result.Summary.MiscaptionAuroc:F3})",
+                "false positive rate (clean S_C flagged)", "true positive rate (mis-captioned found)")
+            .Add(PlotlyFigure.Scatter("CLIPMem ranking", fpr, tpr, mode: "lines"))
+            .Add(PlotlyFigure.Scatter("chance", [0, 1], [0, 1], mode: "lines"));
+    }
+
+    /// <summary>CLIPMem of S_C against atypicality under g (finding 3), with the Spearman correlation the summary reports.</summary>
+    public static PlotlyFigure ScoreVsAtypicality(ClipMemResult result) =>
+        ScatterByKind(result, $"CLIPMem vs atypicality under g (Spearman {result.Summary.AtypicalityRankCorrelation:+0.00;-0.00})",
+            "mean cosine distance to the 10 nearest S_S neighbours under g", r => r.KnnDistanceUnderG, withCorrelation: false);
+
+    /// <summary>CLIPMem of S_C against the mean number of words per caption.</summary>
+    public static PlotlyFigure ScoreVsCaptionLength(ClipMemResult result) =>
+        ScatterByKind(result, "CLIPMem vs caption length (S_C)", "mean words per caption", r => ScoreFrame.CaptionWords(r.Captions));
+
+    /// <summary>
+    /// CLIPMem of S_C against the image-text cosine similarity of the pair under f (the "lowest CLIP
+    /// similarity" ranking of the removal experiment, finding 8) or under g.
+    /// </summary>
+    public static PlotlyFigure ScoreVsSimilarity(ClipMemResult result, string model = "f") =>
+        ScatterByKind(result, $"CLIPMem vs image-text similarity under {model} (S_C)",
+            $"mean cosine of image views and own captions under {model}",
+            model switch
+            {
+                "f" => r => r.PositiveF,
+                "g" => r => r.PositiveG,
+                _ => throw new ArgumentException($"model must be f or g, not '{model}'", nameof(model)),
+            });
+
+    private static PlotlyFigure ScatterByKind(ClipMemResult result, string title, string xTitle, Func<ScoreRow, double> x, bool withCorrelation = true)
+    {
+        var candidates = result.Rows.Where(r => r.Split == "S_C").ToList();
+        if (withCorrelation && candidates.Count >= 3)
+            title += $" (Spearman {Evaluation.Statistics.Spearman(candidates.Select(x).ToList(), candidates.Select(r => r.ClipMem).ToList()):+0.00;-0.00})";
+        var figure = new PlotlyFigure(title, xTitle, "CLIPMem");
+        foreach (var (label, keep) in new (string, Func<ScoreRow, bool>)[]
+                 {
+                     ("clean", r => !r.Miscaptioned && !r.Atypical), ("atypical", r => r.Atypical && !r.Miscaptioned), ("mis-captioned", r => r.Miscaptioned),
+                 })
+        {
+            var group = candidates.Where(keep).ToList();
+            if (group.Count > 0) figure.Add(PlotlyFigure.Scatter(label, group.Select(x), group.Select(r => r.ClipMem), group.Select(r => r.SampleId)));
+        }
         return figure;
     }
 
@@ -58,11 +131,41 @@ public static class ClipMemViews
         new($"Least memorized ({split}, bottom {count})", Tiles(result, Ranked(result, split).Reverse().Take(count)),
             "Typical, accurately captioned samples: f aligns them no better than g, which never saw them.");
 
+    /// <summary>Every injected mis-captioned sample, most memorized first: the captions shown are the wrong ones f trained on.</summary>
+    public static Gallery MiscaptionedSamples(ClipMemResult result)
+    {
+        var rows = Ranked(result).Where(r => r.Miscaptioned).ToList();
+        int n = result.Rows.Count(r => r.Split == "S_C");
+        return new($"Mis-captioned S_C samples ({rows.Count} injected)", Tiles(result, rows),
+            $"Ranks among the {n} S_C samples: {string.Join(", ", rows.Select(r => r.Rank))}. The study finds wrong or vague captions among the most memorized.");
+    }
+
+    /// <summary>The atypical samples of a split (rare shape or colour, heavy noise, inverted colours), most memorized first.</summary>
+    public static Gallery AtypicalSamples(ClipMemResult result, string split = "S_C", int count = 12)
+    {
+        var rows = Ranked(result, split).Where(r => r.Atypical && !r.Miscaptioned).ToList();
+        return new($"Atypical {split} samples (top {Math.Min(count, rows.Count)} of {rows.Count})", Tiles(result, rows.Take(count)),
+            "Atypical images are hard to learn from the rest of the data: the study finds them memorized (finding 3).");
+    }
+
+    /// <summary>A gallery of the given samples (e.g. the ids of a filtered score frame), in the order given.</summary>
+    public static Gallery GalleryOf(ClipMemResult result, IEnumerable<string> sampleIds, string title, string? note = null, int limit = 24)
+    {
+        var rowById = result.Rows.ToDictionary(r => r.SampleId);
+        var rows = sampleIds.Take(limit).Select(id => rowById.TryGetValue(id, out var r) ? r
+            : throw new ArgumentException($"sample '{id}' is not in the run {result.RunDirectory}", nameof(sampleIds))).ToList();
+        return new Gallery(title, Tiles(result, rows), note);
+    }
+
+    /// <summary>A gallery of the samples of a score frame (its sample_id column), in the frame's order.</summary>
+    public static Gallery GalleryOf(ClipMemResult result, Microsoft.Data.Analysis.DataFrame frame, string title, string? note = null, int limit = 24) =>
+        GalleryOf(result, ScoreFrame.SampleIds(frame), title, note, limit);
+
     /// <summary>Gallery tiles for score rows: the image f trained on, its captions (as f saw them), flags and score.</summary>
     /// <param name="images">Decoded images to reuse (the report passes the run's cache); a fresh cache when null.</param>
     public static IReadOnlyList<GalleryItem> Tiles(ClipMemResult result, IEnumerable<ScoreRow> rows, ImageCache? images = null)
     {
-        images ??= new ImageCache(result.Data.Effective, ExperimentPreset.Named(result.Summary.Preset).Resolution);
+        images ??= new ImageCache(result.Data.Effective, result.Config.Preset.Resolution);
         return rows.Select(r =>
         {
             var sample = result.Data.Effective[new SampleId(r.SampleId)];

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using ClipMem.Common;
+using ClipMem.Data;
+using ClipMem.Data.Loaders;
 using Parquet;
 using Parquet.Schema;
 
@@ -23,7 +25,7 @@ public sealed record ScoreRow(
     int Rank,
     double KnnDistanceUnderG);
 
-/// <summary>Writes the score table as CSV (RFC 4180) and Parquet.</summary>
+/// <summary>Writes the score table as CSV (RFC 4180) and Parquet, and reads the CSV back.</summary>
 public static class ScoreTable
 {
     public static readonly string[] Columns =
@@ -83,6 +85,35 @@ public static class ScoreTable
             await group.WriteAsync(rank, new ReadOnlyMemory<int>(rows.Select(r => r.Rank).ToArray()));
         }
     });
+
+    /// <summary>Reads a score table written by <see cref="WriteCsv"/>; a malformed row is an error naming the file, line and sample.</summary>
+    public static IReadOnlyList<ScoreRow> ReadCsv(string path)
+    {
+        if (!File.Exists(path)) throw new DataFormatException(path, null, "score table is missing");
+        using var reader = new StreamReader(path);
+        using var records = new DelimitedRecordReader(reader, ',', path).ReadAll().GetEnumerator();
+        if (!records.MoveNext() || !records.Current.Fields.SequenceEqual(Columns))
+            throw new DataFormatException(path, null, $"not a score table: the header must be {string.Join(',', Columns)}");
+        var rows = new List<ScoreRow>();
+        while (records.MoveNext())
+        {
+            var (fields, line) = (records.Current.Fields, records.Current.Line);
+            if (fields.Count != Columns.Length)
+                throw new DataFormatException(path, null, $"line {line} has {fields.Count} fields, the header has {Columns.Length}");
+            var id = new SampleId(fields[0]);
+            double D(int column) => double.TryParse(fields[column], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
+                : throw new DataFormatException(path, id, $"line {line}: column '{Columns[column]}' is not a number: '{fields[column]}'");
+            bool B(int column) => fields[column] switch
+            {
+                "true" => true, "false" => false,
+                _ => throw new DataFormatException(path, id, $"line {line}: column '{Columns[column]}' must be true or false, not '{fields[column]}'"),
+            };
+            int rank = int.TryParse(fields[12], NumberStyles.Integer, CultureInfo.InvariantCulture, out var r) ? r
+                : throw new DataFormatException(path, id, $"line {line}: column 'rank' is not an integer: '{fields[12]}'");
+            rows.Add(new ScoreRow(fields[0], fields[1], fields[2], B(3), B(4), fields[5], D(6), D(7), D(8), D(9), D(10), D(11), rank, D(13)));
+        }
+        return rows;
+    }
 
     private static string F(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 

@@ -39,6 +39,31 @@ public sealed class PlotlyFigure
         return this;
     }
 
+    /// <summary>A dashed vertical reference line across the plot with a label at its top (e.g. a value the study reports).</summary>
+    public PlotlyFigure AddVerticalLine(double x, string label, string color = "#d62728") => AddReferenceLine(vertical: true, x, label, color);
+
+    /// <summary>A dashed horizontal reference line across the plot with a label at its right end.</summary>
+    public PlotlyFigure AddHorizontalLine(double y, string label, string color = "#d62728") => AddReferenceLine(vertical: false, y, label, color);
+
+    private PlotlyFigure AddReferenceLine(bool vertical, double at, string label, string color)
+    {
+        if (Layout["shapes"] is not JsonArray shapes) Layout["shapes"] = shapes = [];
+        if (Layout["annotations"] is not JsonArray notes) Layout["annotations"] = notes = [];
+        var (along, across) = vertical ? ("x", "y") : ("y", "x");
+        shapes.Add(new JsonObject
+        {
+            ["type"] = "line", [along + "0"] = at, [along + "1"] = at, [across + "ref"] = "paper", [across + "0"] = 0, [across + "1"] = 1,
+            ["line"] = new JsonObject { ["color"] = color, ["dash"] = "dash", ["width"] = 1.5 },
+        });
+        notes.Add(new JsonObject
+        {
+            [along] = at, [across + "ref"] = "paper", [across] = 1, [vertical ? "yanchor" : "xanchor"] = vertical ? "bottom" : "right",
+            [vertical ? "xanchor" : "yanchor"] = vertical ? "center" : "bottom",
+            ["text"] = label, ["showarrow"] = false, ["font"] = new JsonObject { ["size"] = 10, ["color"] = color },
+        });
+        return this;
+    }
+
     public static JsonObject Histogram(string name, IEnumerable<double> values, double? binSize = null, double opacity = 0.6) => new()
     {
         ["type"] = "histogram",

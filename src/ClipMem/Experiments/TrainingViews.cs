@@ -1,0 +1,109 @@
+using ClipMem.Data.Splits;
+using ClipMem.Models;
+using ClipMem.Reporting;
+using ClipMem.Training;
+using Microsoft.Data.Analysis;
+
+namespace ClipMem.Experiments;
+
+/// <summary>What the training notebook shows: curves of a run's models from their metrics.jsonl files, the recipe, utility.</summary>
+public static class TrainingViews
+{
+    /// <summary>The models of a run directory with recorded metrics, by name: f, g, supervised_reference.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<EpochMetrics>> Histories(string runDirectory)
+    {
+        var histories = new Dictionary<string, IReadOnlyList<EpochMetrics>>();
+        foreach (var model in new[] { "f", "g", "supervised_reference" })
+        {
+            string path = Path.Combine(runDirectory, model, "metrics.jsonl");
+            if (File.Exists(path)) histories[model] = TrainingHistory.Read(path);
+        }
+        if (!histories.ContainsKey("f") || !histories.ContainsKey("g"))
+            throw new InvalidOperationException($"{runDirectory}: f and g have no training metrics yet (f/metrics.jsonl, g/metrics.jsonl); train them first.");
+        return histories;
+    }
+
+    /// <summary>
+    /// Mean training loss per epoch of f and g, with the chance level of the contrastive loss: ln(batch size),
+    /// the loss of a model that cannot tell the batch's pairs apart.
+    /// </summary>
+    public static PlotlyFigure LossCurves(IReadOnlyDictionary<string, IReadOnlyList<EpochMetrics>> histories, int batchSize) =>
+        Curves("Contrastive training loss per epoch", "epoch mean loss", Clip(histories), e => e.Loss)
+            .AddHorizontalLine(Math.Log(batchSize), $"chance: ln {batchSize} = {Math.Log(batchSize):F2}", "#777");
+
+    /// <summary>The learned logit scale (inverse temperature) of the CLIP models; it starts at 1/0.07 and is clamped at 100.</summary>
+    public static PlotlyFigure LogitScaleCurves(IReadOnlyDictionary<string, IReadOnlyList<EpochMetrics>> histories) =>
+        Curves("Logit scale (1 / temperature) at the end of each epoch; clamped at 100", "logit scale", Clip(histories), e => e["logit_scale"])
+            .AddHorizontalLine(1 / 0.07, "init 1/0.07", "#777");
+
+    /// <summary>The learning rate at the end of each epoch: warm-up, then cosine decay.</summary>
+    public static PlotlyFigure LearningRateCurves(IReadOnlyDictionary<string, IReadOnlyList<EpochMetrics>> histories) =>
+        Curves("Learning rate (end of epoch)", "learning rate", histories, e => e.LearningRate);
+
+    private static IReadOnlyDictionary<string, IReadOnlyList<EpochMetrics>> Clip(IReadOnlyDictionary<string, IReadOnlyList<EpochMetrics>> histories) =>
+        histories.Where(h => h.Value.Any(e => e.Metrics.ContainsKey("logit_scale"))).ToDictionary(h => h.Key, h => h.Value);
+
+    private static PlotlyFigure Curves(string title, string yTitle, IReadOnlyDictionary<string, IReadOnlyList<EpochMetrics>> histories, Func<EpochMetrics, double> value)
+    {
+        var figure = new PlotlyFigure(title, "epoch", yTitle, height: 320);
+        foreach (var (model, epochs) in histories)
+            figure.Add(PlotlyFigure.Scatter(model, epochs.Select(e => (double)e.Epoch + 1), epochs.Select(value), mode: "lines+markers"));
+        return figure;
+    }
+
+    /// <summary>The training recipe of a preset beside the study's COCO recipe (PAPER.md section 1).</summary>
+    public static DataFrame Recipe(ExperimentPreset preset, ClipModel? model = null)
+    {
+        var m = preset.ModelConfig(preset.VocabularySize);
+        var sizes = preset.Splits ?? SplitSizes.ScaledTo(preset.PoolSize);
+        var rows = new List<(string Setting, string Ours, string Study)>
+        {
+            ("training pool (S_S + S_C)", $"{sizes.Shared + sizes.Candidates:N0} samples", "70,000 (COCO)"),
+            ("image encoder", $"ViT {m.Vision.ImageSize} px, patch {m.Vision.PatchSize}, width {m.Vision.Width}, {m.Vision.Layers} layers", "ViT-B/32, 224 px, width 768, 12 layers"),
+            ("text encoder", $"width {m.Text.Width}, {m.Text.Layers} layers, context {m.Text.ContextLength}", "width 512, 12 layers, context 77"),
+            ("embedding width", $"{m.EmbedDim}", "512"),
+            ("parameters", model is null ? "(build the model to count)" : $"{model.ParameterCount():N0}", "about 151 M"),
+            ("epochs", $"{preset.Epochs}", "100"),
+            ("batch size", $"{preset.BatchSize}", "128"),
+            ("optimizer", $"AdamW lr {preset.LearningRate:G3}, betas 0.9/0.98, eps 1e-6, wd {preset.WeightDecay}", "AdamW lr 5e-4, betas 0.9/0.98, eps 1e-6, wd 0.2"),
+            ("schedule", $"warm-up {preset.WarmupFraction:P0} of steps, then cosine", "warm-up, then cosine"),
+            ("logit scale", "learned, init 1/0.07, clamped at 100", "learned, init 1/0.07, clamped at 100"),
+        };
+        return new DataFrame(
+            new StringDataFrameColumn("setting", rows.Select(r => r.Setting)),
+            new StringDataFrameColumn($"this run ({preset.Name})", rows.Select(r => r.Ours)),
+            new StringDataFrameColumn("study (COCO)", rows.Select(r => r.Study)));
+    }
+
+    /// <summary>f's utility beside the study's ViT-Base figures (PAPER.md finding 4) where it reports one.</summary>
+    public static DataFrame UtilityTable(UtilityResult utility)
+    {
+        var rows = new List<(string Measure, double? Ours, string Study)>
+        {
+            ("linear probe, CLIP f", utility.LinearProbe, "63.11% (ImageNet)"),
+            ("linear probe, random init (floor)", utility.LinearProbeRandomInit, ""),
+            ("linear probe, supervised ViT (ceiling)", utility.LinearProbeSupervised, "79.38% (supervised ViT)"),
+            ("zero-shot, CLIP f", utility.ZeroShot, ""),
+        };
+        // Keys look like image_to_text_R@5: order by direction, then k as a number.
+        rows.AddRange(utility.Retrieval.OrderBy(kv => kv.Key[..kv.Key.IndexOf('@')], StringComparer.Ordinal)
+            .ThenBy(kv => int.Parse(kv.Key[(kv.Key.IndexOf('@') + 1)..], System.Globalization.CultureInfo.InvariantCulture))
+            .Select(kv => ($"retrieval on S_E, {kv.Key.Replace('_', ' ')}", (double?)kv.Value, "")));
+        return new DataFrame(
+            new StringDataFrameColumn("measure", rows.Select(r => r.Measure)),
+            new StringDataFrameColumn("this run", rows.Select(r => r.Ours is { } v && double.IsFinite(v) ? v.ToString("P1", System.Globalization.CultureInfo.InvariantCulture) : "n/a")),
+            new StringDataFrameColumn("study", rows.Select(r => r.Study)));
+    }
+
+    /// <summary>Linear-probe accuracy of CLIP f between its floor (random init) and ceiling (supervised), with chance.</summary>
+    public static PlotlyFigure ProbeChart(UtilityResult utility)
+    {
+        int classes = utility.ProbeClasses;
+        string[] names = ["random init (floor)", "CLIP f", "supervised ViT (ceiling)"];
+        double[] values = [utility.LinearProbeRandomInit ?? double.NaN, utility.LinearProbe ?? double.NaN, utility.LinearProbeSupervised ?? double.NaN];
+        string task = utility.ProbeDescription?.Split(';')[0] ?? "no probe task";
+        return new PlotlyFigure($"Linear probe accuracy on frozen image features ({task})", "encoder", "test accuracy", height: 340)
+            .Add(PlotlyFigure.Bar("accuracy", names, values))
+            .AddHorizontalLine(classes > 0 ? 1.0 / classes : 0, classes > 0 ? $"chance 1/{classes}" : "no probe task", "#777");
+    }
+}
