@@ -108,14 +108,8 @@ public static class ClipMemViews
         if (withCorrelation && candidates.Count >= 3)
             title += $" (Spearman {Evaluation.Statistics.Spearman(candidates.Select(x).ToList(), candidates.Select(r => r.ClipMem).ToList()):+0.00;-0.00})";
         var figure = new PlotlyFigure(title, xTitle, "CLIPMem");
-        foreach (var (label, keep) in new (string, Func<ScoreRow, bool>)[]
-                 {
-                     ("clean", r => !r.Miscaptioned && !r.Atypical), ("atypical", r => r.Atypical && !r.Miscaptioned), ("mis-captioned", r => r.Miscaptioned),
-                 })
-        {
-            var group = candidates.Where(keep).ToList();
-            if (group.Count > 0) figure.Add(PlotlyFigure.Scatter(label, group.Select(x), group.Select(r => r.ClipMem), group.Select(r => r.SampleId)));
-        }
+        foreach (var group in candidates.GroupBy(r => SampleKind.Of(r.Miscaptioned, r.Atypical)).OrderBy(g => g.Key.Order))
+            figure.Add(group.Key.Style(PlotlyFigure.Scatter(group.Key.Label, group.Select(x), group.Select(r => r.ClipMem), group.Select(r => r.SampleId))));
         return figure;
     }
 
@@ -171,5 +165,22 @@ public static class ClipMemViews
             var sample = result.Data.Effective[new SampleId(r.SampleId)];
             return new GalleryItem(sample.Id, images.Get(sample.Id), sample.Captions, r.Split, sample.Truth, sample.Labels, r.ClipMem);
         }).ToList();
+    }
+}
+
+/// <summary>The three kinds of sample the charts colour alike (mis-captioned red, atypical amber: the galleries' badges).</summary>
+public sealed record SampleKind(string Label, string Color, int Order)
+{
+    public static SampleKind Clean { get; } = new("clean", "#1f77b4", 0);
+    public static SampleKind Atypical { get; } = new("atypical", "#e69f00", 1);
+    public static SampleKind Miscaptioned { get; } = new("mis-captioned", "#d62728", 2);
+
+    /// <summary>Mis-captioning wins over atypicality: a mis-captioned sample is memorized for its caption.</summary>
+    public static SampleKind Of(bool miscaptioned, bool atypical) => miscaptioned ? Miscaptioned : atypical ? Atypical : Clean;
+
+    public System.Text.Json.Nodes.JsonObject Style(System.Text.Json.Nodes.JsonObject trace)
+    {
+        trace["marker"]!["color"] = Color;
+        return trace;
     }
 }

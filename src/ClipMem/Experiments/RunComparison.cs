@@ -100,12 +100,8 @@ public sealed class RunComparison
         var s = Of(split);
         var figure = new PlotlyFigure($"Raw CLIPMem per {split} sample: {nameA} vs {nameB} (Spearman {RankCorrelation(split):F2})",
             $"raw score, {nameA}", $"raw score, {nameB}", height: 420);
-        foreach (var (label, group) in new[] { ("mis-captioned", s.Where(x => x.Miscaptioned)), ("atypical", s.Where(x => !x.Miscaptioned && x.Atypical)),
-                     ("clean", s.Where(x => !x.Miscaptioned && !x.Atypical)) })
-        {
-            var g = group.ToList();
-            if (g.Count > 0) figure.Add(PlotlyFigure.Scatter(label, g.Select(x => x.RawA), g.Select(x => x.RawB), g.Select(x => x.SampleId)));
-        }
+        foreach (var group in s.GroupBy(x => SampleKind.Of(x.Miscaptioned, x.Atypical)).OrderBy(g => g.Key.Order))
+            figure.Add(group.Key.Style(PlotlyFigure.Scatter(group.Key.Label, group.Select(x => x.RawA), group.Select(x => x.RawB), group.Select(x => x.SampleId))));
         if (s.Count > 0)
         {
             double lo = s.Min(x => Math.Min(x.RawA, x.RawB)), hi = s.Max(x => Math.Max(x.RawA, x.RawB));
