@@ -1,6 +1,7 @@
 using ClipMem.Common;
 using ClipMem.Data.Splits;
 using ClipMem.Reporting;
+using Microsoft.Data.Analysis;
 
 namespace ClipMem.Data;
 
@@ -22,6 +23,33 @@ public static class DataViews
         var splits = Enum.GetValues<Split>();
         return new PlotlyFigure("Split sizes", "split", "samples")
             .Add(PlotlyFigure.Bar("samples", splits.Select(s => s.Short()), splits.Select(s => (double)plan.Members(s).Count)));
+    }
+
+    /// <summary>The four splits: who trains on them, their sizes here and in the study's COCO setting (PAPER.md section 2).</summary>
+    public static DataFrame SplitTable(SplitPlan plan)
+    {
+        var splits = Enum.GetValues<Split>();
+        string TrainedBy(Split s) => s switch
+        {
+            Split.Shared => "f and g", Split.Candidates => "f only", Split.Independent => "g only", _ => "neither",
+        };
+        return new DataFrame(
+            new StringDataFrameColumn("split", splits.Select(s => s.Short())),
+            new StringDataFrameColumn("trained on by", splits.Select(TrainedBy)),
+            new Int32DataFrameColumn("samples", splits.Select(s => plan.Members(s).Count)),
+            new DoubleDataFrameColumn("share of pool", splits.Select(s => (double)plan.Members(s).Count / plan.Count)),
+            new Int32DataFrameColumn("study (COCO)", splits.Select(s => SplitSizes.Paper[s])));
+    }
+
+    /// <summary>One row per injected sample: its own first caption and the first of the captions it was given.</summary>
+    public static DataFrame MiscaptionTable(CaptionDataset original, MiscaptionInjection injection)
+    {
+        var ids = injection.DonorOf.Keys.Order().ToList();
+        return new DataFrame(
+            new StringDataFrameColumn("sample_id", ids.Select(id => id.Value)),
+            new StringDataFrameColumn("captions of", ids.Select(id => injection.DonorOf[id].Value)),
+            new StringDataFrameColumn("true caption", ids.Select(id => original[id].Captions[0])),
+            new StringDataFrameColumn("caption f trains with", ids.Select(id => original[injection.DonorOf[id]].Captions[0])));
     }
 
     /// <summary>The injected samples with the captions f now trains them with (another injected sample's).</summary>

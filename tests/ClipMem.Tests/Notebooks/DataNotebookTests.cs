@@ -14,6 +14,9 @@ public class DataNotebookTests
         Assert.True(run.Succeeded, $"cell {run.FailedCell?.Index} failed:\n{run.FailedCell?.Code}\n{run.FailedCell?.Error}");
         var html = run.Outputs.Where(o => o.MimeType == "text/html").Select(o => o.Value).ToList();
         Assert.Equal(2, html.Count(h => h.Contains("clipmem-plot-", StringComparison.Ordinal)));   // caption lengths, split sizes
+        var tables = html.Where(h => h.Contains("clipmem-table-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, tables.Count);                                                             // splits beside the study's, injected captions
+        Assert.Contains("65000", tables[0]);                                                       // the study's S_S
         var galleries = html.Where(h => h.Contains("class=\"tile\"", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, galleries.Count);                                                          // samples, mis-captioned
         Assert.Equal(12, galleries[0].Split("class=\"tile\"").Length - 1);
@@ -21,5 +24,6 @@ public class DataNotebookTests
         int injected = galleries[1].Split("class=\"tile\"").Length - 1;
         Assert.InRange(injected, 2, 3);
         Assert.Equal(injected, galleries[1].Split("mis-captioned</span>").Length - 1);
+        Assert.Contains($"{injected} rows × 4 columns", tables[1]);
     }
 }
