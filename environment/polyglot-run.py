@@ -8,7 +8,7 @@ Usage: environment/polyglot-run.py NOTEBOOK.dib [--param name=value ...] [--kern
 (--param sets a string declaration of the notebook's `// Parameters` cell, as a user would edit it.)
 Get the kernel with environment/setup-polyglot.sh (dotnet tool install Microsoft.dotnet-interactive).
 """
-import argparse, json, os, re, subprocess, sys, time, uuid
+import argparse, json, os, re, signal, subprocess, sys, time, uuid
 
 
 def cells(path):
@@ -37,7 +37,8 @@ def main():
     overrides = dict(p.split("=", 1) for p in args.param)
     folder = os.path.dirname(os.path.abspath(args.notebook))
     kernel = subprocess.Popen([args.kernel, "stdio", "--working-dir", folder], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1)
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1,
+                              start_new_session=True)
     failed = False
     for index, (name, code) in enumerate(cells(args.notebook), start=1):
         if name != "csharp":
@@ -83,7 +84,16 @@ def main():
         if error:
             failed = True
             break
-    kernel.kill()
+    # The kernel starts helper processes of its own: end the whole process group, not just the host.
+    kernel.stdin.close()
+    try:
+        kernel.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(kernel.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
     sys.exit(1 if failed else 0)
 
 
