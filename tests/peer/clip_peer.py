@@ -189,7 +189,7 @@ def bare_step(step, a):
     return a.steps * a.batch / (time.perf_counter() - start)
 
 
-def full_pipeline(step, a):
+def full_pipeline(step, a, workers):
     transform = transforms.Compose([
         transforms.RandomResizedCrop(a.image_size, scale=(0.7, 1.0)),
         transforms.RandomHorizontalFlip(),
@@ -200,7 +200,7 @@ def full_pipeline(step, a):
         captions = [r["title"] for r in csv.DictReader(f, delimiter="\t")]
     dataset = CsvDataset(a.table, transform, WordTokenizer(captions, a.vocab, a.context))
     loader = torch.utils.data.DataLoader(dataset, batch_size=a.batch, shuffle=True, drop_last=True,
-                                         num_workers=a.workers, persistent_workers=False)
+                                         num_workers=workers, persistent_workers=False)
     start = time.perf_counter()
     done = 0
     for images, tokens, ends in loader:
@@ -232,6 +232,8 @@ def main():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--other-threads", type=int, nargs="*", default=[1],
                    help="thread counts also tried for the bare step, so the peer's best setting is known")
+    p.add_argument("--pipeline-settings", nargs="*", default=[],
+                   help="THREADS:WORKERS pairs also tried for the full pipeline (e.g. 1:1 2:0 1:0), so its best setting is known")
     a = p.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -240,13 +242,20 @@ def main():
     model.train()
     step = make_step(model, optimizer_for(model))
     bare = [bare_step(step, a) for _ in range(a.runs)]
-    pipeline = [full_pipeline(step, a) for _ in range(a.runs)]
+    pipeline = [full_pipeline(step, a, a.workers) for _ in range(a.runs)]
     # OpenMP spin-waiting makes PyTorch sensitive to cores shared with other work: record other counts too.
     by_threads = {str(a.threads): statistics.median(bare)}
     for threads in a.other_threads:
         if str(threads) not in by_threads:
             torch.set_num_threads(threads)
             by_threads[str(threads)] = statistics.median([bare_step(step, a) for _ in range(a.runs)])
+    # Torch threads and DataLoader workers share the cores: the pipeline's best split is measured, not assumed.
+    pipeline_by_setting = {f"{a.threads}:{a.workers}": statistics.median(pipeline)}
+    for setting in a.pipeline_settings:
+        if setting not in pipeline_by_setting:
+            threads, workers = (int(v) for v in setting.split(":"))
+            torch.set_num_threads(threads)
+            pipeline_by_setting[setting] = statistics.median([full_pipeline(step, a, workers) for _ in range(a.runs)])
     torch.set_num_threads(a.threads)
     print(json.dumps({
         "peer": "pytorch",
@@ -259,6 +268,7 @@ def main():
         "bare_step_runs": bare,
         "bare_step_by_threads": by_threads,
         "full_pipeline_runs": pipeline,
+        "full_pipeline_by_threads_and_workers": pipeline_by_setting,
     }))
 
 

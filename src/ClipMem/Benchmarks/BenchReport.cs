@@ -12,6 +12,7 @@ public sealed record BenchReport(
     PeerFigures Peer,
     IReadOnlyList<TargetCheck> Targets,
     long ProcessPeakRssBytes,
+    bool NativeAllocatorKeepsFreedMemory,
     string WrittenAtUtc);
 
 public sealed record ThreadSettings(int TorchThreads, int ProcessorCount, string? OmpNumThreads, string Placement);
@@ -19,7 +20,16 @@ public sealed record ThreadSettings(int TorchThreads, int ProcessorCount, string
 public sealed record BenchSettings(int Runs, int BatchSize, int WarmupSteps, int BareSteps, int PipelineSteps, int PipelineImages,
     int ScoringSamples, int ScoringViews, int VocabularySize, ulong Seed);
 
-public sealed record MachineLimit(IReadOnlyDictionary<string, double> MatmulGflopsBySize, double BestMatmulGflops);
+/// <param name="Bf16MatmulGflopsBySize">The same square matmul in bfloat16, to show whether bf16 would pay here.</param>
+/// <param name="Bf16Hardware">Whether the CPU has bf16 arithmetic (AVX512-BF16 or AMX); without it libtorch converts and computes in fp32.</param>
+public sealed record MachineLimit(IReadOnlyDictionary<string, double> MatmulGflopsBySize, double BestMatmulGflops,
+    IReadOnlyDictionary<string, double> Bf16MatmulGflopsBySize, bool Bf16Hardware, string Precision);
+
+/// <summary>Milliseconds per bare training step by phase: forward (towers and loss), backward, optimiser (AdamW, clamp, read-out, disposal).</summary>
+public sealed record StepProfile(double ForwardMs, double BackwardMs, double OptimizerMs)
+{
+    public double TotalMs => ForwardMs + BackwardMs + OptimizerMs;
+}
 
 public sealed record ModelFigures(
     string Name,
@@ -36,7 +46,8 @@ public sealed record ModelFigures(
     double BareStepAchievedGflops,
     double ModelFlopUtilisation,
     double ScoringViewOverTrainingSample,
-    long PeakRssBytes);
+    long PeakRssBytes,
+    StepProfile? BareStepProfile);
 
 public sealed record ThreadPlacementFigures(
     string Model,
@@ -62,7 +73,10 @@ public sealed record PeerFigures(
     double? FullPipelineRatioWorkbenchOverPytorch,
     IReadOnlyDictionary<string, double>? BareStepByThreads,
     string? BestThreads,
-    double? BareStepRatioAgainstPeerBestThreads);
+    double? BareStepRatioAgainstPeerBestThreads,
+    IReadOnlyDictionary<string, double>? FullPipelineByThreadsAndWorkers,
+    string? BestPipelineThreadsAndWorkers,
+    double? FullPipelineRatioAgainstPeerBest);
 
 /// <summary>One of the done-when targets and where the measurement stands against it.</summary>
 public sealed record TargetCheck(string Name, double Target, double? Measured, bool? Met);

@@ -9,12 +9,18 @@ public static class BenchTable
         o.WriteLine($"ClipMem bench: TorchSharp {r.Versions.GetValueOrDefault("torchsharp")}, libtorch {r.Versions.GetValueOrDefault("libtorch")}, " +
                     $"{r.Threads.TorchThreads} torch threads, {r.Threads.ProcessorCount} cores; batch {r.Settings.BatchSize}; medians of {r.Settings.Runs} runs");
         o.WriteLine($"machine limit: fp32 matmul {string.Join(", ", r.Machine.MatmulGflopsBySize.Select(kv => $"{kv.Key}: {kv.Value:F1}"))} GFLOP/s (best {r.Machine.BestMatmulGflops:F1})");
+        o.WriteLine($"precision: {r.Machine.Precision}");
+        o.WriteLine($"native allocator keeps freed memory for reuse: {(r.NativeAllocatorKeepsFreedMemory ? "yes" : "no")}");
         o.WriteLine();
         o.WriteLine($"{"model",-10} {"params",9} {"GFLOP/smp",10} {"bare smp/s",11} {"pipeline smp/s",15} {"score views/s",14} {"MFU",6} {"score/train",12} {"peak RSS",9}");
         foreach (var m in new[] { r.Reference, r.Quick })
             o.WriteLine($"{m.Name,-10} {m.Parameters,9:N0} {m.TrainingGflopPerSample,10:F3} {m.BareStepSamplesPerSecond,11:F1} {m.FullPipelineSamplesPerSecond,15:F1} " +
                         $"{m.ScoringViewsPerSecondPerModel,14:F1} {m.ModelFlopUtilisation,6:P1} {m.ScoringViewOverTrainingSample,11:F2}x {m.PeakRssBytes / 1048576.0,7:F0}MB");
         o.WriteLine("  (score views/s counts views per model; f and g together score half as many sample-views per second)");
+        foreach (var m in new[] { r.Reference, r.Quick })
+            if (m.BareStepProfile is { } sp)
+                o.WriteLine($"  {m.Name} bare step: forward {sp.ForwardMs:F1} ms ({sp.ForwardMs / sp.TotalMs:P0}), backward {sp.BackwardMs:F1} ms ({sp.BackwardMs / sp.TotalMs:P0}), " +
+                            $"optimiser {sp.OptimizerMs:F1} ms ({sp.OptimizerMs / sp.TotalMs:P0})");
         o.WriteLine();
         var p = r.ThreadPlacement;
         o.WriteLine($"thread placement ({p.Model}): one model x {r.Threads.TorchThreads} threads {p.OneModelAllThreadsSamplesPerSecond:F1} samples/s; " +
@@ -25,7 +31,9 @@ public static class BenchTable
                         $"bare {peer.BareStepSamplesPerSecond:F1}, pipeline {peer.FullPipelineSamplesPerSecond:F1} samples/s; " +
                         $"workbench / PyTorch: bare {peer.BareStepRatioWorkbenchOverPytorch:F2}x, pipeline {peer.FullPipelineRatioWorkbenchOverPytorch:F2}x\n" +
                         $"  peer bare step by threads: {string.Join(", ", peer.BareStepByThreads!.Select(kv => $"{kv.Key}: {kv.Value:F1}"))} samples/s; " +
-                        $"against the peer's best ({peer.BestThreads} threads) the bare-step ratio is {peer.BareStepRatioAgainstPeerBestThreads:F2}x");
+                        $"against the peer's best ({peer.BestThreads} threads) the bare-step ratio is {peer.BareStepRatioAgainstPeerBestThreads:F2}x\n" +
+                        $"  peer pipeline by threads:workers: {string.Join(", ", peer.FullPipelineByThreadsAndWorkers!.Select(kv => $"{kv.Key}: {kv.Value:F1}"))} samples/s; " +
+                        $"against the peer's best ({peer.BestPipelineThreadsAndWorkers}) the pipeline ratio is {peer.FullPipelineRatioAgainstPeerBest:F2}x");
         else
             o.WriteLine(peer.Message);
         o.WriteLine();

@@ -9,16 +9,16 @@ namespace ClipMem.Benchmarks;
 /// </summary>
 public static class MatmulRate
 {
-    /// <summary>GFLOP/s per size (2 n^3 FLOPs per product), best of several repetitions of about 0.3 s each.</summary>
-    public static IReadOnlyDictionary<int, double> Measure(IReadOnlyList<int> sizes, int repetitions = 3)
+    /// <summary>GFLOP/s per size (2 n^3 FLOPs per product), best of several repetitions of about 3 GFLOP each.</summary>
+    public static IReadOnlyDictionary<int, double> Measure(IReadOnlyList<int> sizes, int repetitions = 3, ScalarType dtype = ScalarType.Float32)
     {
         var rates = new Dictionary<int, double>();
         using var _ = no_grad();
         foreach (int n in sizes)
         {
             using var scope = NewDisposeScope();
-            var a = randn(n, n);
-            var b = randn(n, n);
+            var a = randn(n, n, dtype: dtype);
+            var b = randn(n, n, dtype: dtype);
             a.mm(b).Dispose();  // warm-up: thread pool start, first allocation
             double flops = 2.0 * n * n * n;
             int products = Math.Max(1, (int)(3e9 / flops));  // about 3 GFLOP per timing
@@ -32,5 +32,14 @@ public static class MatmulRate
             rates[n] = best;
         }
         return rates;
+    }
+
+    /// <summary>Whether the CPU computes in bfloat16 natively (AVX512-BF16 or AMX-BF16, from /proc/cpuinfo's flags); false where unknown.</summary>
+    public static bool CpuHasBf16()
+    {
+        const string cpuInfo = "/proc/cpuinfo";
+        if (!File.Exists(cpuInfo)) return false;
+        var flags = File.ReadLines(cpuInfo).FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal))?.Split(' ') ?? [];
+        return flags.Contains("avx512_bf16") || flags.Contains("amx_bf16");
     }
 }

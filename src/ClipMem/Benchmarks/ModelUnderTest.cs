@@ -19,6 +19,7 @@ internal sealed class ModelUnderTest : IDisposable
     public List<double> BareRuns { get; } = [];
     public List<double> PipelineRuns { get; } = [];
     public List<double> ScoringRuns { get; } = [];
+    public List<StepProfile> ProfileRuns { get; } = [];
 
     public ModelUnderTest(string name, ClipConfig config, BenchDataset data, BenchOptions options)
     {
@@ -35,6 +36,7 @@ internal sealed class ModelUnderTest : IDisposable
         // Where the reset works (Linux) the peak is this model's phases only; elsewhere the process's peak so far.
         PeakMemory.TryReset();
         BareRuns.Add(Training.BareStep(_options.BareSteps, _options.WarmupSteps));
+        ProfileRuns.Add(Training.LastBareStepProfile!);
         PipelineRuns.Add(Training.FullPipeline(_options.PipelineSteps));
         ScoringRuns.Add(_scoring.ViewsPerSecondPerModel(Training.Model, Second.Model));
         _peakRss = Math.Max(_peakRss, PeakMemory.PeakBytes());
@@ -49,7 +51,10 @@ internal sealed class ModelUnderTest : IDisposable
         return new ModelFigures(Name, Describe(Config), Training.Model.ParameterCount(), flops / 1e9,
             bare, BareRuns, BenchStatistics.Median(PipelineRuns), PipelineRuns,
             scoring, scoring / 2, ScoringRuns,
-            achieved, achieved / matmulGflops, scoring / bare, _peakRss);
+            achieved, achieved / matmulGflops, scoring / bare, _peakRss,
+            new StepProfile(BenchStatistics.Median(ProfileRuns.Select(p => p.ForwardMs).ToList()),
+                BenchStatistics.Median(ProfileRuns.Select(p => p.BackwardMs).ToList()),
+                BenchStatistics.Median(ProfileRuns.Select(p => p.OptimizerMs).ToList())));
     }
 
     private static string Describe(ClipConfig c) =>

@@ -5,8 +5,10 @@ using ClipMem.Models;
 namespace ClipMem.Benchmarks;
 
 /// <summary>What one run of the PyTorch peer reported.</summary>
+/// <param name="FullPipelineByThreadsAndWorkers">Keyed "THREADS:WORKERS" (torch threads, DataLoader worker processes).</param>
 public sealed record PeerRun(string TorchVersion, int Threads, int DataLoaderWorkers, long Parameters, double BareStepSamplesPerSecond,
-    double FullPipelineSamplesPerSecond, IReadOnlyDictionary<string, double> BareStepByThreads);
+    double FullPipelineSamplesPerSecond, IReadOnlyDictionary<string, double> BareStepByThreads,
+    IReadOnlyDictionary<string, double> FullPipelineByThreadsAndWorkers);
 
 /// <summary>
 /// The PyTorch peer (tests/peer/clip_peer.py) run as a subprocess of Debian's /usr/bin/python3, which
@@ -40,6 +42,8 @@ public sealed class PyTorchPeer(string pythonPath, string scriptPath)
             "--image-size", vision.ImageSize.ToString(), "--patch", vision.PatchSize.ToString(), "--width", vision.Width.ToString(),
             "--layers", vision.Layers.ToString(), "--heads", vision.Heads.ToString(), "--context", text.ContextLength.ToString(),
             "--embed-dim", config.EmbedDim.ToString(), "--vocab", text.VocabularySize.ToString(), "--seed", options.Seed.ToString(),
+            "--other-threads", .. PeerThreadCounts(options.Threads).Select(t => t.ToString()),
+            "--pipeline-settings", .. PipelineSettings(options.Threads),
         ];
         var (code, output, error) = Run(arguments, TimeSpan.FromMinutes(20));
         if (code != 0) throw new InvalidOperationException($"PyTorch peer failed (exit {code}): {LastLine(error)}");
@@ -53,8 +57,22 @@ public sealed class PyTorchPeer(string pythonPath, string scriptPath)
             root.GetProperty("parameters").GetInt64(),
             root.GetProperty("bare_step_samples_per_second").GetDouble(),
             root.GetProperty("full_pipeline_samples_per_second").GetDouble(),
-            root.GetProperty("bare_step_by_threads").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble()));
+            root.GetProperty("bare_step_by_threads").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble()),
+            root.TryGetProperty("full_pipeline_by_threads_and_workers", out var bySetting)
+                ? bySetting.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble())
+                : new Dictionary<string, double> { [$"{options.Threads}:1"] = root.GetProperty("full_pipeline_samples_per_second").GetDouble() });
     }
+
+    /// <summary>Torch thread counts the peer tries beside the workbench's: 1 and the workbench's count (PyTorch 1.13 with OpenBLAS is faster at 1 here).</summary>
+    public static IReadOnlyList<int> PeerThreadCounts(int threads) => new[] { threads, 1 }.Distinct().ToArray();
+
+    /// <summary>
+    /// Full-pipeline settings "THREADS:WORKERS" the peer tries: each thread count with no DataLoader worker
+    /// (decoding on the training thread) and with one worker process (decoding beside it). More workers than
+    /// one would only contend for the same cores on a machine of two.
+    /// </summary>
+    public static IReadOnlyList<string> PipelineSettings(int threads) =>
+        PeerThreadCounts(threads).SelectMany(t => new[] { $"{t}:1", $"{t}:0" }).ToArray();
 
     /// <summary>The peer script in a checkout: tests/peer/clip_peer.py above the working directory or the binary.</summary>
     public static string FindScript()

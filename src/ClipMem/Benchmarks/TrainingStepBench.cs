@@ -37,14 +37,20 @@ public sealed class TrainingStepBench : IDisposable
         _seed = seed;
     }
 
+    /// <summary>Where the timed steps of the last <see cref="BareStep"/> spent their time.</summary>
+    public StepProfile? LastBareStepProfile { get; private set; }
+
     /// <summary>Samples per second of <paramref name="steps"/> steps on one fixed batch of random tensors (full-context captions).</summary>
     public double BareStep(int steps, int warmupSteps)
     {
         using var batch = SyntheticBatch();
         for (int i = 0; i < warmupSteps; i++) Step(batch);
+        var phases = new PhaseClock();
         var clock = Stopwatch.StartNew();
-        for (int i = 0; i < steps; i++) Step(batch);
-        return steps * _batchSize / clock.Elapsed.TotalSeconds;
+        for (int i = 0; i < steps; i++) Step(batch, phases);
+        double seconds = clock.Elapsed.TotalSeconds;
+        LastBareStepProfile = phases.PerStep(steps);
+        return steps * _batchSize / seconds;
     }
 
     /// <summary>
@@ -73,18 +79,43 @@ public sealed class TrainingStepBench : IDisposable
     private ClipBatch Prepare(ClipDataPipeline pipeline, int step) =>
         pipeline.TrainingBatch(Enumerable.Range(step * _batchSize, _batchSize).ToArray(), epoch: 0);
 
-    private void Step(ClipBatch batch)
+    /// <param name="phases">When given, the step's phases are timed into it. libtorch runs CPU ops synchronously, so a
+    /// clock read between calls splits the step exactly; the reads cost microseconds against a step of about a second.</param>
+    private void Step(ClipBatch batch, PhaseClock? phases = null)
     {
+        long start = Stopwatch.GetTimestamp(), forwardDone, backwardDone;
         using (NewDisposeScope())
         {
             _optimizer.ZeroGrad();
             var loss = _task.Losses(batch, _step)["contrastive"];
+            forwardDone = Stopwatch.GetTimestamp();
             loss.backward();
+            backwardDone = Stopwatch.GetTimestamp();
             _optimizer.Step();
             _ = loss.item<float>();
         }
         _task.AfterStep(_step);
         _step++;
+        // The optimiser phase runs to here: AdamW, the loss read-out, the step's disposals and the logit-scale clamp.
+        phases?.Add(forwardDone - start, backwardDone - forwardDone, Stopwatch.GetTimestamp() - backwardDone);
+    }
+
+    private sealed class PhaseClock
+    {
+        private long _forward, _backward, _optimizer;
+
+        public void Add(long forward, long backward, long optimizer)
+        {
+            _forward += forward;
+            _backward += backward;
+            _optimizer += optimizer;
+        }
+
+        public StepProfile PerStep(int steps)
+        {
+            double Milliseconds(long ticks) => ticks * 1000.0 / Stopwatch.Frequency / steps;
+            return new StepProfile(Milliseconds(_forward), Milliseconds(_backward), Milliseconds(_optimizer));
+        }
     }
 
     private ClipBatch SyntheticBatch()

@@ -51,6 +51,7 @@ public sealed class Trainer<TBatch>(ITrainingTask<TBatch> task, TrainingOptions 
     public int Run()
     {
         options.Validate();
+        NativeAllocator.KeepFreedMemory();
         if (StepsPerEpoch == 0)
             throw new ArgumentException($"{paths.RunName}: {task.SampleCount} training samples do not fill one batch of {options.BatchSize}.");
         Directory.CreateDirectory(paths.Directory);

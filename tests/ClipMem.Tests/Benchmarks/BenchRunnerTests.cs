@@ -22,13 +22,19 @@ public class BenchRunnerTests
             Assert.True(root.TryGetProperty(key, out _), $"bench.json lacks '{key}'");
         Assert.Equal(2, root.GetProperty("threads").GetProperty("torch_threads").GetInt32());
         Assert.True(root.GetProperty("versions").TryGetProperty("libtorch", out _));
-        Assert.True(root.GetProperty("machine").GetProperty("best_matmul_gflops").GetDouble() > 0);
+        var machine = root.GetProperty("machine");
+        Assert.True(machine.GetProperty("best_matmul_gflops").GetDouble() > 0);
+        Assert.True(machine.GetProperty("bf16_matmul_gflops_by_size").EnumerateObject().Single().Value.GetDouble() > 0);
+        Assert.Contains("fp32", machine.GetProperty("precision").GetString());
+        Assert.Equal(OperatingSystem.IsLinux(), root.GetProperty("native_allocator_keeps_freed_memory").GetBoolean());
         foreach (var model in new[] { "reference", "quick" })
         {
             var figures = root.GetProperty(model);
             foreach (var key in new[] { "bare_step_samples_per_second", "full_pipeline_samples_per_second", "scoring_views_per_second_per_model",
                                         "model_flop_utilisation", "training_gflop_per_sample", "peak_rss_bytes" })
                 Assert.True(figures.GetProperty(key).GetDouble() > 0, $"{model}.{key} is not positive");
+            foreach (var phase in new[] { "forward_ms", "backward_ms", "optimizer_ms" })
+                Assert.True(figures.GetProperty("bare_step_profile").GetProperty(phase).GetDouble() > 0, $"{model}.bare_step_profile.{phase} is not positive");
         }
         Assert.True(root.GetProperty("thread_placement").GetProperty("two_models_one_thread_each_samples_per_second").GetDouble() > 0);
         Assert.Equal("skipped", root.GetProperty("peer").GetProperty("status").GetString());
@@ -43,6 +49,14 @@ public class BenchRunnerTests
         string? why = peer.WhyUnavailable();
         Assert.NotNull(why);
         Assert.Contains("environment/setup-peer.sh", why);
+    }
+
+    [Fact]
+    public void PeerTriesEachThreadCountWithAndWithoutADataLoaderWorker()
+    {
+        Assert.Equal([2, 1], PyTorchPeer.PeerThreadCounts(2));
+        Assert.Equal([1], PyTorchPeer.PeerThreadCounts(1));
+        Assert.Equal(["2:1", "2:0", "1:1", "1:0"], PyTorchPeer.PipelineSettings(2));
     }
 
     [Fact]
