@@ -161,7 +161,7 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
         (double Seconds, double SamplesPerSecond) RecordedTraining()
         {
             var perModel = trainers.Select(t => (Samples: (double)t.TotalSteps * Preset.BatchSize,
-                Rate: TrainingHistory.Read(run.PathOf(Path.Combine(t == trainers[0] ? "f" : "g", "metrics.jsonl")))[^1].SamplesPerSecond)).ToList();
+                Rate: TrainingHistory.Read(t.Paths.Metrics)[^1].SamplesPerSecond)).ToList();
             var times = perModel.Select(m => m.Samples / m.Rate).ToList();
             double wall = runtime.ConcurrentModels ? times.Max() : times.Sum();
             return (wall, perModel.Sum(m => m.Samples) / wall);

@@ -28,6 +28,8 @@ public sealed class Trainer<TBatch>(ITrainingTask<TBatch> task, TrainingOptions 
     /// <summary>Stops after this many steps (tests use it to simulate an interrupted run).</summary>
     public int? StopAfterStep { get; init; }
 
+    public TrainingRunPaths Paths => paths;
+
     public int StepsPerEpoch => task.SampleCount / options.BatchSize;
 
     public int TotalSteps => StepsPerEpoch * options.Epochs;

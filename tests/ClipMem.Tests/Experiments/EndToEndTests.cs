@@ -40,6 +40,9 @@ public class EndToEndTests
         var again = new ClipMemExperiment(config, runtime, RunDirectory.Open(dir.Path, config, runtime), TextWriter.Null).Run();
         Assert.Equal(checkpointsBefore, Directory.GetDirectories(Path.Combine(dir.Path, "f", "checkpoints")).Order().ToList());
         Assert.Equal(result.Rows.Select(r => r.Raw), again.Rows.Select(r => r.Raw));
+        // Nothing was trained the second time: the summary reports the training the models' metrics recorded, not zero.
+        Assert.InRange(again.Summary.TrainSamplesPerSecond, result.Summary.TrainSamplesPerSecond / 2, result.Summary.TrainSamplesPerSecond * 2);
+        Assert.True(again.Summary.TrainSeconds > 0);
 
         // Same seed and thread count in a fresh directory: the same numbers, bit for bit.
         using var other = new TempDirectory();
