@@ -20,11 +20,18 @@ public static class CliApp
             ReproduceCommand.Create(output),
             NotebookCommands.Create(output, error),
             BenchCommand.Create(output),
+            DiagnoseCommand.Create(output),
         };
+        foreach (var job in JobCommands.Create(output)) root.Subcommands.Add(job);
         var parsed = root.Parse(args);
         try
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (ClipMem.Experiments.Jobs.JobFailedException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitFailure;
         }
         catch (Exception e) when (e is DataFormatException or ClipMem.Data.Loaders.DatasetFetchException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidOperationException)
         {

@@ -10,28 +10,14 @@ public static class ReproduceCommand
 {
     public static Command Create(TextWriter output)
     {
-        var preset = new Option<string>("--preset") { Description = "tiny (seconds), quick (default, minutes on 2 cores) or paper (the study's sizes; needs a GPU).", DefaultValueFactory = _ => "quick" };
-        var dataset = CommonOptions.Dataset();
-        var dataPath = CommonOptions.DataPath();
-        var seed = CommonOptions.Seed();
-        var outDir = new Option<string?>("--out") { Description = "Run directory (default: runs/<preset>-<dataset>-seed<seed>-<config hash>). Re-running reuses what it holds." };
-        var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
-        device.AcceptOnlyFromAmong("cpu", "cuda");
-        var threads = new Option<int>("--threads") { Description = "Torch threads in total.", DefaultValueFactory = _ => 2 };
-        var sequential = new Option<bool>("--sequential") { Description = "Train f then g with all threads, instead of both at once with one thread each." };
-        var noise = new Option<double>("--text-noise") { Description = "Gaussian noise sigma on text embeddings during training (mitigation; 0 = off).", DefaultValueFactory = _ => 0 };
-        var command = new Command("reproduce", "Train f and g on the leave-set-out splits, score every sample with CLIPMem, evaluate, and write the run directory (summary.json, scores.csv/.parquet, report.html).")
-        {
-            preset, dataset, dataPath, seed, outDir, device, threads, sequential, noise,
-        };
+        var options = new ExperimentOptions();
+        var command = new Command("reproduce", "Train f and g on the leave-set-out splits (each in its own process), score every sample with CLIPMem, evaluate, and write the run directory (summary.json, scores.csv/.parquet, report.html).");
+        options.AddTo(command);
         command.SetAction(parse =>
         {
-            var config = new ExperimentConfig(ExperimentPreset.Named(parse.GetValue(preset)!), parse.GetValue(dataset)!, parse.GetValue(dataPath),
-                parse.GetValue(seed), parse.GetValue(noise));
-            var runtime = new RuntimeOptions(parse.GetValue(device)!, parse.GetValue(threads), !parse.GetValue(sequential));
-            string root = parse.GetValue(outDir) ?? RunDirectory.DefaultPath(config);
+            var (config, runtime, root) = options.Read(parse);
             var run = RunDirectory.Open(root, config, runtime);
-            output.WriteLine($"run directory: {Path.GetFullPath(root)} (config {run.ConfigHash})");
+            output.WriteLine($"run directory: {run.Root} (config {run.ConfigHash})");
             var bar = new ProgressBar(output);
             var result = new ClipMemExperiment(config, runtime, run, output) { Progress = bar.Report }.Run();
             bar.Finish();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ClipMem.Data;
 using ClipMem.Models;
 using ClipMem.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ClipMem.Benchmarks;
@@ -77,7 +78,7 @@ public sealed class TrainingStepBench : IDisposable
     public ClipModel Model => _model;
 
     private ClipBatch Prepare(ClipDataPipeline pipeline, int step) =>
-        pipeline.TrainingBatch(Enumerable.Range(step * _batchSize, _batchSize).ToArray(), epoch: 0);
+        ScopedBatch.Build(() => pipeline.TrainingBatch(Enumerable.Range(step * _batchSize, _batchSize).ToArray(), epoch: 0));
 
     /// <param name="phases">When given, the step's phases are timed into it. libtorch runs CPU ops synchronously, so a
     /// clock read between calls splits the step exactly; the reads cost microseconds against a step of about a second.</param>
@@ -125,7 +126,8 @@ public sealed class TrainingStepBench : IDisposable
         var generator = new Generator(_seed + 1);
         var images = randn([n, 3, Config.Vision.ImageSize, Config.Vision.ImageSize], generator: generator);
         var tokens = randint(1, text.VocabularySize, [n, length], dtype: int64, generator: generator);
-        var ends = full([n], length - 1, dtype: int64);
+        using var lastPosition = ((long)length - 1).ToScalar();
+        var ends = full([n], lastPosition, dtype: int64);
         generator.Dispose();
         return new ClipBatch(images, tokens, ends);
     }

@@ -41,7 +41,7 @@ public static class LinearProbe
             using var stepScope = NewDisposeScope();
             optimizer.ZeroGrad();
             var logits = scaledTrain.matmul(weight).add(bias, TorchScalars.One);
-            var loss = functional.cross_entropy(logits, yTrain).add(weight.square().sum(), penalty);
+            var loss = functional.cross_entropy(logits, yTrain).add(TorchScalars.Squared(weight).sum(), penalty);
             loss.backward();
             optimizer.Step();
         }

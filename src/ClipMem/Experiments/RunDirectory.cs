@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClipMem.Common;
+using ClipMem.Experiments.Jobs;
 
 namespace ClipMem.Experiments;
 
@@ -21,23 +22,30 @@ public sealed class RunDirectory
         ConfigHash = hash;
     }
 
-    /// <summary>Opens (or creates) the run directory for this config; refuses one that belongs to another config.</summary>
+    /// <summary>
+    /// Opens (or creates) the run directory for this config; refuses one that belongs to another config.
+    /// A directory that holds only a config.json (a run that failed before it wrote anything else, such as
+    /// one given a bad dataset path) belongs to no one, so the corrected command takes it over.
+    /// </summary>
     public static RunDirectory Open(string root, ExperimentConfig config, RuntimeOptions runtime)
     {
         string hash = config.Hash();
-        string configPath = Path.Combine(root, "config.json");
+        string configPath = Path.Combine(root, ConfigFile);
         if (File.Exists(configPath))
         {
             string? existing = null;
             try { existing = JsonNode.Parse(File.ReadAllText(configPath))?["config_hash"]?.GetValue<string>(); }
             catch (JsonException) { /* handled below */ }
-            if (existing is null)
-                throw new InvalidOperationException($"{configPath}: unreadable run config; move the directory away or choose another --out.");
-            if (existing != hash)
-                throw new InvalidOperationException(
-                    $"{root} holds a run of another configuration ({existing}; this one is {hash}). Nothing was overwritten: choose another --out or delete that directory.");
+            if (!HoldsOnlyItsConfig(root))
+            {
+                if (existing is null)
+                    throw new InvalidOperationException($"{configPath}: unreadable run config; move the directory away or choose another --out.");
+                if (existing != hash)
+                    throw new InvalidOperationException(
+                        $"{root} holds a run of another configuration ({existing}; this one is {hash}). Nothing was overwritten: choose another --out or delete that directory.");
+            }
         }
-        else if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
+        else if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any(e => !IsLockFile(e)))
         {
             throw new InvalidOperationException($"{root} is not empty and is not a run directory; nothing was overwritten: choose another --out.");
         }
@@ -53,6 +61,30 @@ public sealed class RunDirectory
         AtomicFile.WriteAllText(configPath, record.ToJsonString(Json.Options));
         return new RunDirectory(root, hash);
     }
+
+    /// <summary>
+    /// Opens a run directory that a run (`clipmem reproduce` or `clipmem prepare`) already created, for one of
+    /// its jobs; its config.json is read, checked against its hash, and left as it is.
+    /// </summary>
+    public static (RunDirectory Run, ExperimentConfig Config) OpenExisting(string root)
+    {
+        string configPath = Path.Combine(root, ConfigFile);
+        if (!File.Exists(configPath))
+            throw new InvalidOperationException($"{root} is not a run directory: it has no {ConfigFile} (`clipmem prepare --out DIR` or `clipmem reproduce --out DIR` writes one).");
+        var config = ClipMemRuns.ReadConfig(configPath);
+        return (new RunDirectory(Path.GetFullPath(root), config.Hash()), config);
+    }
+
+    public const string ConfigFile = "config.json";
+
+    /// <summary>The claim a whole run (reproduce, prepare) holds on its directory; jobs claim their own parts.</summary>
+    public RunLock Claim() => RunLock.Acquire(PathOf("run.lock"), $"run directory {Root}");
+
+    private static bool IsLockFile(string path) =>
+        path.EndsWith(".lock", StringComparison.Ordinal) || path.EndsWith(".lock" + RunLock.HolderSuffix, StringComparison.Ordinal);
+
+    private static bool HoldsOnlyItsConfig(string root) =>
+        Directory.EnumerateFileSystemEntries(root).All(e => Path.GetFileName(e) == ConfigFile || IsLockFile(e));
 
     /// <summary>Default location: runs/&lt;preset&gt;-&lt;dataset&gt;-seed&lt;seed&gt;-&lt;hash&gt; under the working directory.</summary>
     public static string DefaultPath(ExperimentConfig config) =>

@@ -24,11 +24,11 @@ public sealed class TextTransformer : Module<Tensor, Tensor, Tensor>
         config.Validate();
         Config = config;
         token_embedding = Embedding(config.VocabularySize, config.Width);
-        positional_embedding = Parameter(randn(config.ContextLength, config.Width) * 0.01);
+        positional_embedding = Parameter(ParameterInit.Normal([config.ContextLength, config.Width], 0.01));
         blocks = new ModuleList<TransformerBlock>(Enumerable.Range(0, config.Layers)
             .Select(i => new TransformerBlock($"block{i}", config.Width, config.Heads, config.MlpRatio, causal: true)).ToArray());
         ln_final = LayerNorm(config.Width);
-        text_projection = Parameter(randn(config.Width, outputDim) * Math.Pow(config.Width, -0.5));
+        text_projection = Parameter(ParameterInit.Normal([config.Width, outputDim], Math.Pow(config.Width, -0.5)));
         RegisterComponents();
         // open_clip initialises token embeddings with std 0.02.
         using (no_grad()) token_embedding.weight!.normal_(0, 0.02);
@@ -49,7 +49,7 @@ public sealed class TextTransformer : Module<Tensor, Tensor, Tensor>
         var x = token_embedding.forward(tokens).add(positional_embedding.narrow(0, 0, length), TorchScalars.One);
         foreach (var block in blocks) x = block.forward(x);
         x = ln_final.forward(x);
-        var rows = arange(x.shape[0], dtype: int64, device: x.device);
+        var rows = TorchScalars.Indices(x.shape[0], x.device);
         var pooled = x[rows, endPositions];
         return pooled.matmul(text_projection).MoveToOuterDisposeScope();
     }

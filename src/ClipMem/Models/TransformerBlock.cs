@@ -84,7 +84,7 @@ public sealed class TransformerBlock : Module<Tensor, Tensor>
         var v = qkvParts[2].view(rows, tokens, headDim);
         var scores = q.bmm(kT);
         using (var scale = (1.0 / Math.Sqrt(headDim)).ToScalar()) scores.mul_(scale);
-        if (causal) scores.add_(CausalMask(tokens, scores.device));
+        if (causal) scores.add_(CausalMask(tokens, scores.device), TorchScalars.One);
         var weights = scores.softmax(-1);
         var attended = weights.bmm(v);
         return attended.view(batch, heads, tokens, headDim).transpose(1, 2).reshape(batch, tokens, width).MoveToOuterDisposeScope();

@@ -29,13 +29,13 @@ public sealed class VisionTransformer : Module<Tensor, Tensor>
         int w = config.Width;
         double scale = Math.Pow(w, -0.5);
         conv1 = Conv2d(3, w, config.PatchSize, stride: config.PatchSize, bias: false);
-        class_embedding = Parameter(randn(w) * scale);
-        positional_embedding = Parameter(randn(config.GridSize * config.GridSize + 1, w) * scale);
+        class_embedding = Parameter(ParameterInit.Normal([w], scale));
+        positional_embedding = Parameter(ParameterInit.Normal([config.GridSize * config.GridSize + 1, w], scale));
         ln_pre = LayerNorm(w);
         blocks = new ModuleList<TransformerBlock>(Enumerable.Range(0, config.Layers)
             .Select(i => new TransformerBlock($"block{i}", w, config.Heads, config.MlpRatio, causal: false)).ToArray());
         ln_post = LayerNorm(w);
-        proj = Parameter(randn(w, outputDim) * scale);
+        proj = Parameter(ParameterInit.Normal([w, outputDim], scale));
         RegisterComponents();
     }
 

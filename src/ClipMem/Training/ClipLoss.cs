@@ -19,8 +19,8 @@ public static class ClipLoss
         if (imageEmbeddings.shape[0] != textEmbeddings.shape[0])
             throw new ArgumentException($"{imageEmbeddings.shape[0]} images but {textEmbeddings.shape[0]} captions in the batch.");
         using var scope = NewDisposeScope();
-        var logitsPerImage = logitScale * imageEmbeddings.matmul(textEmbeddings.t());
-        var labels = arange(imageEmbeddings.shape[0], dtype: int64, device: imageEmbeddings.device);
+        var logitsPerImage = logitScale.mul(imageEmbeddings.matmul(textEmbeddings.t()));
+        var labels = TorchScalars.Indices(imageEmbeddings.shape[0], imageEmbeddings.device);
         var imageToText = functional.cross_entropy(logitsPerImage, labels, reduction: Reduction.None);
         var textToImage = functional.cross_entropy(logitsPerImage.t(), labels, reduction: Reduction.None);
         return imageToText.add(textToImage, TorchScalars.One).mul_(TorchScalars.Half).MoveToOuterDisposeScope();

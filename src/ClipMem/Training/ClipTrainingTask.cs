@@ -25,7 +25,8 @@ public sealed class ClipTrainingTask(ClipModel model, ClipDataPipeline data, ulo
     {
         var images = model.EncodeImage(batch.Images);
         var rawText = model.EncodeText(batch.Tokens, batch.EndPositions, normalize: false);
-        _lastTextRms = rawText.detach().square().mean().sqrt().item<float>();
+        var detached = rawText.detach();
+        _lastTextRms = TorchScalars.Squared(detached).mean().sqrt().item<float>();
         if (textNoiseSigma > 0)
         {
             // A generator per step keyed by the run seed: the noise replays exactly on resume.

@@ -6,10 +6,11 @@ using static TorchSharp.torch.nn;
 namespace ClipMem.Training;
 
 /// <summary>A batch of labelled images.</summary>
-public sealed class LabelledBatch(Tensor images, Tensor labels) : IDisposable
+public sealed class LabelledBatch(Tensor images, Tensor labels) : ITrainingBatch
 {
     public Tensor Images { get; } = images;
     public Tensor Labels { get; } = labels;
+    public IEnumerable<Tensor> Tensors => [Images, Labels];
 
     public void Dispose()
     {

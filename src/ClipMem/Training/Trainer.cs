@@ -21,7 +21,7 @@ public sealed record TrainingRunPaths(string Directory, string ConfigHash, strin
 /// a progress callback, one JSON line of metrics per epoch, checkpoints that resume bit-exactly.
 /// </summary>
 public sealed class Trainer<TBatch>(ITrainingTask<TBatch> task, TrainingOptions options, TrainingRunPaths paths)
-    where TBatch : IDisposable
+    where TBatch : ITrainingBatch
 {
     public Action<TrainingProgress>? Progress { get; init; }
 
@@ -137,7 +137,7 @@ public sealed class Trainer<TBatch>(ITrainingTask<TBatch> task, TrainingOptions 
     private TBatch Prepare(int[] order, int epoch, int step)
     {
         int offset = (step % StepsPerEpoch) * options.BatchSize;
-        return task.PrepareBatch(new ArraySegment<int>(order, offset, options.BatchSize), epoch, step);
+        return ScopedBatch.Build(() => task.PrepareBatch(new ArraySegment<int>(order, offset, options.BatchSize), epoch, step));
     }
 
     /// <summary>The sample order of an epoch is a pure function of (seed, epoch): resuming mid-epoch replays it.</summary>

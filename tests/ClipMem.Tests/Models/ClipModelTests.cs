@@ -109,7 +109,7 @@ public class ClipModelTests
         Assert.Equal(Math.Log(1 / 0.07), model.LogitScale.item<float>(), 6);
         using (var temperature = model.Temperature()) Assert.Equal(1 / 0.07, temperature.item<float>(), 4);
 
-        using (no_grad()) model.LogitScale.fill_(7.0); // far above ln 100 = 4.605
+        SetLogitScale(model, 7.0); // far above ln 100 = 4.605
         using (var temperature = model.Temperature()) Assert.Equal(100.0, temperature.item<float>(), 3);
         Assert.Equal(7.0, model.LogitScale.item<float>(), 6); // Temperature() clamps the value it uses, not the parameter
     }
@@ -118,15 +118,15 @@ public class ClipModelTests
     public void ClampLogitScaleKeepsTheParameterBetweenZeroAndLn100()
     {
         using var model = TinyModel();
-        using (no_grad()) model.LogitScale.fill_(7.0);
+        SetLogitScale(model, 7.0);
         model.ClampLogitScale();
         Assert.Equal(Math.Log(100), model.LogitScale.item<float>(), 6);
 
-        using (no_grad()) model.LogitScale.fill_(-3.0);
+        SetLogitScale(model, -3.0);
         model.ClampLogitScale();
         Assert.Equal(0.0, model.LogitScale.item<float>(), 6);
 
-        using (no_grad()) model.LogitScale.fill_(2.5);
+        SetLogitScale(model, 2.5);
         model.ClampLogitScale();
         Assert.Equal(2.5, model.LogitScale.item<float>(), 6);
     }
@@ -197,5 +197,12 @@ public class ClipModelTests
             Assert.Equal(config.Vision.Layers, scoped.Count);
             Assert.All(scoped, a => Assert.Equal(4, a.shape[0]));
         }
+    }
+
+    private static void SetLogitScale(ClipModel model, double value)
+    {
+        using var _ = no_grad();
+        using var scalar = value.ToScalar();
+        model.LogitScale.fill_(scalar);
     }
 }

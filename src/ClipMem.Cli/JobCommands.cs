@@ -1,0 +1,149 @@
+using System.CommandLine;
+using ClipMem.Experiments;
+using ClipMem.Experiments.Jobs;
+
+namespace ClipMem.Cli;
+
+/// <summary>
+/// One command per job of a run: `prepare` creates the run directory (config, splits, tokenizer), `train`
+/// trains one model, `score` embeds and scores every split with f and g, `evaluate` measures utility and
+/// writes the summary and report. Run in this order they give the scores `reproduce` gives; each is a
+/// no-op when its artefacts are complete and resumes when they are not, so a scheduler can run them.
+/// </summary>
+public static class JobCommands
+{
+    public static IEnumerable<Command> Create(TextWriter output)
+    {
+        yield return Prepare(output);
+        yield return Train(output);
+        yield return Score(output);
+        yield return Evaluate(output);
+    }
+
+    private static Command Prepare(TextWriter output)
+    {
+        var options = new ExperimentOptions();
+        var command = new Command("prepare", "Create a run directory: resolved config, splits, injected mis-captions, memberships and the tokenizer. The jobs train, score and evaluate then run on it.");
+        options.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var (config, runtime, root) = options.Read(parse);
+            var run = RunDirectory.Open(root, config, runtime);
+            using var claim = run.Claim();
+            var experiment = new ClipMemExperiment(config, runtime, run, output);
+            experiment.PrepareTokenizer(experiment.PrepareData());
+            output.WriteLine($"prepared {run.Root} (config {run.ConfigHash}); next: clipmem train {run.Root} --model f, the same for g, then score and evaluate");
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static Command Train(TextWriter output)
+    {
+        var (runDir, threads, device) = (RunArgument(), Threads(1), Device());
+        var model = new Option<string>("--model") { Description = "Which model: f (S_S + S_C) or g (S_S + S_I).", Required = true };
+        model.AcceptOnlyFromAmong([.. ClipMemExperiment.ModelNames]);
+        var command = new Command("train", "Train one model of a run, resuming from its last checkpoint (a finished model is left as it is). One model per process.")
+        {
+            runDir, model, threads, device,
+        };
+        command.SetAction(parse =>
+        {
+            var (run, config) = RunDirectory.OpenExisting(parse.GetValue(runDir)!);
+            var runtime = new RuntimeOptions(parse.GetValue(device)!, parse.GetValue(threads));
+            // Progress goes to standard output as lines the parent process (reproduce, a notebook) reads back.
+            var experiment = new ClipMemExperiment(config, runtime, run, output) { Progress = p => output.WriteLine(ProgressLine.Format(p)) };
+            experiment.TrainModel(parse.GetValue(model)!, ExperimentData.Build(config, output));
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static Command Score(TextWriter output)
+    {
+        var (runDir, threads, device) = (RunArgument(), Threads(2), Device());
+        var command = new Command("score", "Embed every split with the run's trained f and g and write scores.csv and scores.parquet (CLIPMem per sample).")
+        {
+            runDir, threads, device,
+        };
+        command.SetAction(parse =>
+        {
+            var experiment = Open(parse.GetValue(runDir)!, parse.GetValue(threads), parse.GetValue(device)!, output, out var data);
+            using var models = experiment.LoadModels(data);
+            var rows = experiment.Score(models, data);
+            output.WriteLine($"scored {rows.Count} samples; wrote {Path.Combine(experiment.RunRoot, "scores.csv")}");
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static Command Evaluate(TextWriter output)
+    {
+        var (runDir, threads, device) = (RunArgument(), Threads(2), Device());
+        var command = new Command("evaluate", "Measure f's utility and write summary.json and report.html from the run's scores.")
+        {
+            runDir, threads, device,
+        };
+        command.SetAction(parse =>
+        {
+            var experiment = Open(parse.GetValue(runDir)!, parse.GetValue(threads), parse.GetValue(device)!, output, out var data);
+            using var models = experiment.LoadModels(data);
+            string scores = Path.Combine(experiment.RunRoot, "scores.csv");
+            if (!File.Exists(scores))
+                throw new InvalidOperationException($"{experiment.RunRoot} has no scores.csv yet: run `clipmem score {experiment.RunRoot}` first.");
+            var result = experiment.Evaluate(models, data, ScoreTable.ReadCsv(scores));
+            SummaryPrinter.Print(result, output);
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static ClipMemExperiment Open(string root, int threads, string device, TextWriter output, out ExperimentData data)
+    {
+        var (run, config) = RunDirectory.OpenExisting(root);
+        var runtime = new RuntimeOptions(device, threads);
+        runtime.Validate();
+        TorchSharp.torch.set_num_threads(threads);
+        data = ExperimentData.Build(config, output);
+        return new ClipMemExperiment(config, runtime, run, output);
+    }
+
+    private static Argument<string> RunArgument() => new("run-directory") { Description = "The run directory (created by `clipmem prepare` or `clipmem reproduce`)." };
+
+    private static Option<int> Threads(int defaultThreads) => new("--threads") { Description = "Torch threads for this job.", DefaultValueFactory = _ => defaultThreads };
+
+    internal static Option<string> Device()
+    {
+        var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
+        device.AcceptOnlyFromAmong("cpu", "cuda");
+        return device;
+    }
+}
+
+/// <summary>The options that define an experiment, shared by `reproduce` and `prepare`.</summary>
+public sealed class ExperimentOptions
+{
+    private readonly Option<string> _preset = new("--preset") { Description = "tiny (seconds), quick (default, minutes on 2 cores) or paper (the study's sizes; needs a GPU).", DefaultValueFactory = _ => "quick" };
+    private readonly Option<string> _dataset = CommonOptions.Dataset();
+    private readonly Option<string?> _dataPath = CommonOptions.DataPath();
+    private readonly Option<ulong> _seed = CommonOptions.Seed();
+    private readonly Option<string?> _out = new("--out") { Description = "Run directory (default: runs/<preset>-<dataset>-seed<seed>-<config hash>). Re-running reuses what it holds." };
+    private readonly Option<string> _device = JobCommands.Device();
+    private readonly Option<int> _threads = new("--threads") { Description = "Torch threads in total.", DefaultValueFactory = _ => 2 };
+    private readonly Option<bool> _sequential = new("--sequential") { Description = "Train f then g with all threads, instead of both at once with one thread each." };
+    private readonly Option<double> _noise = new("--text-noise") { Description = "Gaussian noise sigma on text embeddings during training (mitigation; 0 = off).", DefaultValueFactory = _ => 0 };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { _preset, _dataset, _dataPath, _seed, _out, _device, _threads, _sequential, _noise })
+            command.Options.Add(option);
+    }
+
+    public (ExperimentConfig Config, RuntimeOptions Runtime, string Root) Read(ParseResult parse)
+    {
+        var config = new ExperimentConfig(ExperimentPreset.Named(parse.GetValue(_preset)!), parse.GetValue(_dataset)!, parse.GetValue(_dataPath),
+            parse.GetValue(_seed), parse.GetValue(_noise));
+        var runtime = new RuntimeOptions(parse.GetValue(_device)!, parse.GetValue(_threads), !parse.GetValue(_sequential));
+        return (config, runtime, parse.GetValue(_out) ?? RunDirectory.DefaultPath(config));
+    }
+}

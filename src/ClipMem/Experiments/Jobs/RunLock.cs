@@ -1,0 +1,52 @@
+namespace ClipMem.Experiments.Jobs;
+
+/// <summary>
+/// An exclusive claim on part of a run directory, held by one process. It is an advisory file lock
+/// (FileShare.None, which .NET implements with flock on Linux): the kernel releases it when the process
+/// ends, however it ends, so a crashed job never leaves a stale claim behind. A locked file cannot be read
+/// by others, so the holder's pid and command go to a sidecar (NAME.holder) for the error the next claimant sees.
+/// </summary>
+public sealed class RunLock : IDisposable
+{
+    private readonly FileStream _stream;
+
+    private RunLock(FileStream stream) => _stream = stream;
+
+    public string Path => _stream.Name;
+
+    /// <summary>Takes the claim or, when another process holds it, throws naming that process and what to do.</summary>
+    public static RunLock Acquire(string lockPath, string what)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(lockPath))!);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            string holder = ReadHolder(lockPath + HolderSuffix);
+            throw new InvalidOperationException(
+                $"{what} is in use by {holder} ({lockPath}). Nothing was changed: wait for it to finish, or use another run directory.");
+        }
+        Common.AtomicFile.WriteAllText(lockPath + HolderSuffix, $"pid {Environment.ProcessId}: {string.Join(' ', Environment.GetCommandLineArgs().Skip(1))}");
+        return new RunLock(stream);
+    }
+
+    public const string HolderSuffix = ".holder";
+
+    private static string ReadHolder(string holderPath)
+    {
+        try
+        {
+            string text = File.ReadAllText(holderPath).Trim();
+            return text.Length > 0 ? $"process {text}" : "another process";
+        }
+        catch (IOException)
+        {
+            return "another process";
+        }
+    }
+
+    public void Dispose() => _stream.Dispose();
+}

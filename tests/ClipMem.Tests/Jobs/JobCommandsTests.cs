@@ -1,0 +1,81 @@
+using ClipMem.Cli;
+using ClipMem.Experiments;
+using ClipMem.Tests.Training;
+
+namespace ClipMem.Tests.Jobs;
+
+/// <summary>The per-job commands: run in sequence they give reproduce's scores; claims and failed starts behave.</summary>
+[Collection(TorchRandomStateCollection.Name)]
+public class JobCommandsTests
+{
+    private static (int Code, string Output, string Error) Cli(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = CliApp.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void PrepareTrainScoreEvaluateInSequenceGiveTheScoresOfReproduce()
+    {
+        using var dir = new TempDirectory();
+        string byJobs = Path.Combine(dir.Path, "jobs"), whole = Path.Combine(dir.Path, "reproduce");
+        string[] experiment = ["--preset", "tiny", "--seed", "4"];
+
+        Assert.Equal(0, Cli(["prepare", .. experiment, "--out", byJobs]).Code);
+        var untrained = Cli("score", byJobs);
+        Assert.Equal(CliApp.ExitBadInput, untrained.Code);
+        Assert.Contains($"clipmem train {byJobs} --model f", untrained.Error);
+        foreach (var model in new[] { "f", "g" }) Assert.Equal(0, Cli("train", byJobs, "--model", model).Code);
+        Assert.Equal(0, Cli("score", byJobs).Code);
+        var evaluated = Cli("evaluate", byJobs);
+        Assert.Equal(0, evaluated.Code);
+        Assert.Contains("Mis-captions", evaluated.Output);
+
+        Assert.Equal(0, Cli(["reproduce", .. experiment, "--out", whole]).Code);
+        Assert.Equal(File.ReadAllText(Path.Combine(whole, "scores.csv")), File.ReadAllText(Path.Combine(byJobs, "scores.csv")));
+        Assert.True(File.Exists(Path.Combine(byJobs, "summary.json")));
+
+        // A finished model's train job is a no-op: no new checkpoint.
+        var before = Directory.GetDirectories(Path.Combine(byJobs, "f", "checkpoints")).Order().ToList();
+        Assert.Equal(0, Cli("train", byJobs, "--model", "f").Code);
+        Assert.Equal(before, Directory.GetDirectories(Path.Combine(byJobs, "f", "checkpoints")).Order().ToList());
+    }
+
+    [Fact]
+    public void ASecondReproduceOnAClaimedDirectoryRefusesClearly()
+    {
+        using var dir = new TempDirectory();
+        var config = new ExperimentConfig(ExperimentPreset.Tiny);
+        var run = RunDirectory.Open(dir.Path, config, new RuntimeOptions());
+        using (run.Claim())
+        {
+            var (code, _, error) = Cli("reproduce", "--preset", "tiny", "--out", dir.Path);
+            Assert.Equal(CliApp.ExitBadInput, code);
+            Assert.Contains($"run directory {Path.GetFullPath(dir.Path)} is in use by process pid {Environment.ProcessId}", error);
+        }
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "f")));
+    }
+
+    [Fact]
+    public void ARunThatFailedBeforeTrainingDoesNotBlockTheCorrectedCommand()
+    {
+        using var dir = new TempDirectory();
+        string run = Path.Combine(dir.Path, "run");
+        var bad = Cli("prepare", "--preset", "tiny", "--dataset", "csv", "--data-dir", Path.Combine(dir.Path, "missing.csv"), "--out", run);
+        Assert.Equal(CliApp.ExitBadInput, bad.Code);
+        var corrected = Cli("prepare", "--preset", "tiny", "--out", run);
+        Assert.True(corrected.Code == 0, corrected.Error);
+        Assert.True(File.Exists(Path.Combine(run, "tokenizer.json")));
+    }
+
+    [Fact]
+    public void AJobOnAFolderThatIsNotARunNamesTheCommandThatMakesOne()
+    {
+        using var dir = new TempDirectory();
+        var (code, _, error) = Cli("train", dir.Path, "--model", "f");
+        Assert.Equal(CliApp.ExitBadInput, code);
+        Assert.Contains("clipmem prepare --out DIR", error);
+    }
+}
