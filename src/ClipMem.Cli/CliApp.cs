@@ -21,6 +21,7 @@ public static class CliApp
             NotebookCommands.Create(output, error),
             BenchCommand.Create(output),
             DiagnoseCommand.Create(output),
+            DeriveCommand.Create(output),
         };
         foreach (var job in JobCommands.Create(output)) root.Subcommands.Add(job);
         var parsed = root.Parse(args);

@@ -12,13 +12,14 @@ public static class SummaryPrinter
         string N(double v) => v.ToString("+0.000;-0.000", CultureInfo.InvariantCulture);
         string P(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("P1", CultureInfo.InvariantCulture) : "n/a";
         o.WriteLine();
-        o.WriteLine($"CLIPMem ({s.AlignmentVariant}) per split, normalised by the S_C range ({s.NormalisationRange:F4}); 95% bootstrap CIs:");
+        o.WriteLine($"CLIPMem ({s.AlignmentVariant}) per split, normalised by the S_C range ({s.NormalisationRange:F4}); 95% bootstrap CIs;");
+        o.WriteLine($"last column: normalised by the range over clean S_C ({s.CleanNormalisationRange:F4}), the injected mis-captions left out:");
         foreach (var split in new[] { "S_C", "S_S", "S_E", "S_I" })
-            o.WriteLine($"  {split}  n={s.SplitSizes[split],-6} mean {N(s.ClipmemMean[split])}  [{N(s.ClipmemCi95[split][0])}, {N(s.ClipmemCi95[split][1])}]   raw {N(s.RawMean[split])}");
-        var t = s.TTestCandidatesVsIndependent;
-        o.WriteLine($"  Welch t-test S_C vs S_I: t = {t.T:F2}, df = {t.DegreesOfFreedom:F0}, p = {t.PValue:G3}");
+            o.WriteLine($"  {split}  n={s.SplitSizes[split],-6} mean {N(s.ClipmemMean[split])}  [{N(s.ClipmemCi95[split][0])}, {N(s.ClipmemCi95[split][1])}]   raw {N(s.RawMean[split])}   clean range {N(s.ClipmemMeanCleanRange[split])}");
+        foreach (var (pair, t) in new[] { ("S_C vs S_I", s.TTestCandidatesVsIndependent), ("S_C vs S_S", s.TTestCandidatesVsShared), ("S_S vs S_I", s.TTestSharedVsIndependent) })
+            o.WriteLine($"  Welch t-test {pair}: t = {t.T:F2}, df = {t.DegreesOfFreedom:F0}, p = {t.PValue:G3}");
         o.WriteLine($"Mis-captions ({s.MiscaptionCount} injected in S_C): AUROC {s.MiscaptionAuroc:F3}, precision@{s.MiscaptionCount} {s.MiscaptionPrecisionAtK:F3}; " +
-                    $"mean CLIPMem mis-captioned {N(s.MiscaptionMeanClipmem)} vs clean {N(s.CleanCandidatesMeanClipmem)}");
+                    $"mean CLIPMem mis-captioned {N(s.MiscaptionMeanClipmem)} vs clean {N(s.CleanCandidatesMeanClipmem)} (clean S_C under its own range {N(s.CleanCandidatesMeanCleanRange)}; the study's COCO baseline: 0.438)");
         o.WriteLine($"Atypical S_C {N(s.AtypicalMeanClipmem)} vs typical {N(s.TypicalMeanClipmem)}; Spearman(CLIPMem, kNN distance under g) {N(s.AtypicalityRankCorrelation)}");
         o.WriteLine($"Utility: linear probe CLIP {P(s.LinearProbeAcc)} | random init {P(s.LinearProbeAccRandomInit)} | supervised ViT {P(s.LinearProbeAccSupervised)}; " +
                     $"zero-shot {P(s.ZeroShotAcc)}; retrieval image->text R@1 {P(s.RetrievalR1)}");

@@ -52,6 +52,13 @@ public sealed class CaptionDataset : IReadOnlyList<Sample>
     public CaptionDataset WithReplacements(IReadOnlyDictionary<SampleId, Sample> replacements) =>
         new(Name, Source, _samples.Select(s => replacements.TryGetValue(s.Id, out var r) ? r : s));
 
+    /// <summary>A copy in which every sample keeps only its first <paramref name="count"/> captions (all, when it has fewer).</summary>
+    public CaptionDataset WithCaptionsPerImage(int count)
+    {
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "an image needs at least one caption");
+        return new(Name, Source, _samples.Select(s => s.Captions.Count <= count ? s : s with { Captions = s.Captions.Take(count).ToArray() }));
+    }
+
     private static void ValidateCaptions(string source, Sample sample)
     {
         if (sample.Captions.Count == 0)

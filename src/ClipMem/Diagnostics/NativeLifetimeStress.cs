@@ -66,7 +66,7 @@ public static class NativeLifetimeStress
             Worker("batch-prefetch", () =>
             {
                 using var batch = ScopedBatch.Build(() => pipeline.TrainingBatch(SmallBatch(batches), batches));
-                if (control) UnscopedTemporaryView(batch.Tokens);
+                if (control) OldPatterns.UnscopedTemporaryView(batch.Tokens);
                 batches++;
             }),
         };
@@ -81,7 +81,7 @@ public static class NativeLifetimeStress
                 {
                     var losses = task.Losses(fixedBatch, steps);
                     losses.Values.Aggregate((a, b) => a.add(b, TorchScalars.One)).backward();
-                    if (control) TemporaryScalar(fixedBatch.Images);
+                    if (control) OldPatterns.TemporaryScalar(fixedBatch.Images);
                 }
                 task.AfterStep(steps);
                 if (++steps % 200 == 0)
@@ -105,19 +105,25 @@ public static class NativeLifetimeStress
             return thread;
         }
 
-#pragma warning disable RS0030 // the banned patterns, on purpose: the positive control
-        static void TemporaryScalar(Tensor images)
+        // Four samples: small batches make the native calls short and many, which is what a race needs.
+        IReadOnlyList<int> SmallBatch(int k) => Enumerable.Range(0, 4).Select(i => (k * 4 + i) % members.Count).ToArray();
+    }
+
+    /// <summary>The two patterns that crashed the main job, kept only as the stress's positive control.</summary>
+    public static class OldPatterns
+    {
+#pragma warning disable RS0030 // the banned calls, on purpose
+        /// <summary>TorchSharp's square() is pow(2): a Scalar that only its native handle keeps in use (ClipTrainingTask's old text RMS).</summary>
+        public static void TemporaryScalar(Tensor images)
         {
             using var squared = images.square();
         }
+#pragma warning restore RS0030
 
-        static void UnscopedTemporaryView(Tensor tokens)
+        /// <summary>A view nobody disposes, outside any dispose scope, read by contiguous() (ClipDataPipeline's old token trimming).</summary>
+        public static void UnscopedTemporaryView(Tensor tokens)
         {
             using var trimmed = tokens.narrow(1, 0, tokens.shape[1] - 1).contiguous();
         }
-#pragma warning restore RS0030
-
-        // Four samples: small batches make the native calls short and many, which is what a race needs.
-        IReadOnlyList<int> SmallBatch(int k) => Enumerable.Range(0, 4).Select(i => (k * 4 + i) % members.Count).ToArray();
     }
 }

@@ -4,6 +4,7 @@ using ClipMem.Data;
 using ClipMem.Data.Splits;
 using ClipMem.Data.Synthetic;
 using ClipMem.Data.Text;
+using ClipMem.Experiments.Derivation;
 using ClipMem.Experiments.Jobs;
 using ClipMem.Memorization;
 using ClipMem.Models;
@@ -72,7 +73,8 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
     {
         var phase = Stopwatch.StartNew();
         var pipeline = Pipeline(models.Images, data.Plan.MembershipOfF, models.Tokenizer, models.F.Config, models.Device);
-        var embedder = new ClipEmbedder(models.Images, pipeline, Preset.Resolution, Preset.ScoringViews, config.Seed, models.Device);
+        var embedder = new ClipEmbedder(models.Images, pipeline, Preset.Resolution, Preset.ScoringViews, config.Seed, models.Device,
+            scoringViews: TrainingTransform with { FlipProbability = 0 });
         var allIds = Enum.GetValues<Split>().SelectMany(data.Plan.Members).ToList();
         var (embF, embG, computed) = EmbedCached(embedder, models.F, models.G, allIds);
         if (computed) log.WriteLine($"embedded {allIds.Count} samples x {Preset.ScoringViews + 1} views with f and g in {phase.Elapsed.TotalSeconds:F0} s");
@@ -145,6 +147,8 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
     public void TrainModel(string name, ExperimentData data)
     {
         var device = Device();
+        if (name == "g" && config.Removal is not null)
+            throw new InvalidOperationException($"{run.Root} is a removal run: its g is the parent run's ({TrainingPaths("g").Directory}); train g there.");
         using var claim = RunLock.Acquire(run.PathOf(Path.Combine(name, "train.lock")), $"model {name} of {run.Root}");
         var tokenizer = PrepareTokenizer(data);
         var images = new ImageCache(data.Effective, Preset.Resolution);
@@ -180,22 +184,32 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
         string checkpoint = Checkpoint.Latest(TrainingPaths(name).Checkpoints)
                             ?? throw new InvalidOperationException($"model {name} has no checkpoint in {run.Root}: train it with `clipmem train {run.Root} --model {name}`.");
         var model = NewModel(tokenizer, device);
-        Checkpoint.Restore(checkpoint, model, optimizer: null, run.ConfigHash);
+        Checkpoint.Restore(checkpoint, model, optimizer: null, TrainingPaths(name).ConfigHash);
         model.eval();
         return model;
     }
 
-    private static IReadOnlyList<SampleId> Membership(string name, ExperimentData data) => name switch
+    /// <summary>What a model trains on: f on S_S + S_C (less what a removal run removed), g on S_S + S_I.</summary>
+    public IReadOnlyList<SampleId> Membership(string name, ExperimentData data)
     {
-        "f" => data.Plan.MembershipOfF,
-        "g" => data.Plan.MembershipOfG,
-        _ => throw new ArgumentException($"Unknown model '{name}': the CLIP experiment trains f (S_S + S_C) and g (S_S + S_I)."),
-    };
+        var members = name switch
+        {
+            "f" => data.Plan.MembershipOfF,
+            "g" => data.Plan.MembershipOfG,
+            _ => throw new ArgumentException($"Unknown model '{name}': the CLIP experiment trains f (S_S + S_C) and g (S_S + S_I)."),
+        };
+        if (name != "f" || config.Removal is null) return members;
+        var removed = DerivedRuns.ReadRemoved(run.Root);
+        return members.Where(id => !removed.Contains(id)).ToList();
+    }
 
     private TrainingOptions TrainingOptions() => new(Preset.Epochs, Preset.BatchSize, Preset.LearningRate, Preset.WeightDecay,
         WarmupFraction: Preset.WarmupFraction, Seed: config.Seed, CheckpointEveryEpochs: Math.Max(1, Preset.Epochs / 4));
 
-    private TrainingRunPaths TrainingPaths(string name) => new(run.PathOf(name), run.ConfigHash, name);
+    // A removal run retrains f only: its g is the parent's, checkpoints and config hash included.
+    private TrainingRunPaths TrainingPaths(string name) => name == "g" && config.Removal is { } removal
+        ? new(Path.Combine(DerivedRuns.ReadLineage(run.Root).ParentRun, "g"), removal.ParentConfigHash, "g")
+        : new(run.PathOf(name), run.ConfigHash, name);
 
     private int TotalSteps(string name, ExperimentData data) => Membership(name, data).Count / Preset.BatchSize * Preset.Epochs;
 
@@ -236,8 +250,8 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
         var data = ExperimentData.Build(config, log);
         data.Plan.Save(run.PathOf("splits.csv"));
         data.Injection.Save(run.PathOf("miscaptions.csv"));
-        SplitPlan.SaveMembership(run.PathOf("membership_f.txt"), data.Plan.MembershipOfF);
-        SplitPlan.SaveMembership(run.PathOf("membership_g.txt"), data.Plan.MembershipOfG);
+        SplitPlan.SaveMembership(run.PathOf("membership_f.txt"), Membership("f", data));
+        SplitPlan.SaveMembership(run.PathOf("membership_g.txt"), Membership("g", data));
         return data;
     }
 
@@ -254,7 +268,10 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
 
     private ClipDataPipeline Pipeline(ImageCache images, IReadOnlyList<SampleId> members, BpeTokenizer tokenizer, ClipConfig model, Device device) =>
         new(images, members, tokenizer, model.Text.ContextLength, Preset.Resolution,
-            AugmentationOptions.Training with { CropScaleMin = Preset.CropScaleMin }, config.Seed, device);
+            TrainingTransform, config.Seed, device);
+
+    /// <summary>The preset's training transform; the K scoring views are drawn from it too (without flips).</summary>
+    private AugmentationOptions TrainingTransform => AugmentationOptions.Training with { CropScaleMin = Preset.CropScaleMin };
 
     /// <summary>f's and g's embeddings from the run directory's cache, computing (together) whichever is missing.</summary>
     private (EmbeddingSet F, EmbeddingSet G, bool Computed) EmbedCached(ClipEmbedder embedder, ClipModel f, ClipModel g, IReadOnlyList<SampleId> ids)

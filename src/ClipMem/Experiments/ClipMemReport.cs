@@ -52,8 +52,10 @@ public static class ClipMemReport
             html.Append($"<tr><td>{split}</td><td>{s.SplitSizes[split]}</td><td>{N(s.ClipmemMean[split])}</td><td>[{N(s.ClipmemCi95[split][0])}, {N(s.ClipmemCi95[split][1])}]</td>" +
                         $"<td>{N(s.RawMean[split])}</td><td>[{N(s.RawCi95[split][0])}, {N(s.RawCi95[split][1])}]</td></tr>");
         html.Append("</table><p class=\"note\">").Append(WebUtility.HtmlEncode(
-            $"Welch t-test S_C vs S_I: t = {s.TTestCandidatesVsIndependent.T:F2}, df = {s.TTestCandidatesVsIndependent.DegreesOfFreedom:F0}, p = {s.TTestCandidatesVsIndependent.PValue:G3}. " +
-            $"Normalisation range (max - min raw over S_C): {s.NormalisationRange:F4}.")).Append("</p>");
+            string.Join(" ", new[] { ("S_C vs S_I", s.TTestCandidatesVsIndependent), ("S_C vs S_S", s.TTestCandidatesVsShared), ("S_S vs S_I", s.TTestSharedVsIndependent) }
+                .Select(p => $"Welch t-test {p.Item1}: t = {p.Item2.T:F2}, df = {p.Item2.DegreesOfFreedom:F0}, p = {p.Item2.PValue:G3}.")) +
+            $" Normalisation range (max - min raw over S_C): {s.NormalisationRange:F4}; over clean S_C (injected mis-captions left out): {s.CleanNormalisationRange:F4}, " +
+            $"under which the clean S_C mean is {N(s.CleanCandidatesMeanCleanRange)} (the study's COCO baseline: 0.438).")).Append("</p>");
         html.Append("<h3>Utility</h3><table><tr><th>measure</th><th>value</th></tr>");
         void Row(string name, double? value) => html.Append($"<tr><td>{WebUtility.HtmlEncode(name)}</td><td>{(value is { } v && double.IsFinite(v) ? v.ToString("P1", CultureInfo.InvariantCulture) : "n/a")}</td></tr>");
         Row("linear probe, CLIP f (frozen image features)", s.LinearProbeAcc);

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ClipMem.Common;
+using ClipMem.Experiments.Derivation;
+using ClipMem.Memorization;
 
 namespace ClipMem.Experiments;
 
@@ -16,8 +18,29 @@ public sealed record ExperimentConfig(
     string? DataPath = null,
     ulong Seed = 0,
     double TextNoiseSigma = 0,
-    string AlignmentVariant = "contrastive")
+    AlignmentVariant AlignmentVariant = AlignmentVariant.Contrastive,
+    int CaptionsPerImage = 1,
+    Removal? Removal = null)
 {
+    /// <summary>
+    /// The captions of each image that training and scoring use: the first CaptionsPerImage of its captions
+    /// (all of them when it has fewer). 1 is the study's baseline, "1 image, 1 caption"; 2..5 are its
+    /// multi-caption mitigation (PAPER.md findings 5 and 6), one caption drawn uniformly per visit.
+    /// </summary>
+    public const int MaxCaptionsPerImage = 5;
+
+    /// <summary>Checks every field before anything is written or trained; a bad value names the field and what it allows.</summary>
+    public void Validate()
+    {
+        if (CaptionsPerImage is < 1 or > MaxCaptionsPerImage)
+            throw new ArgumentException($"captions_per_image = {CaptionsPerImage}: allowed values are 1..{MaxCaptionsPerImage} (1 = the study's baseline).");
+        if (!Enum.IsDefined(AlignmentVariant))
+            throw new ArgumentException($"alignment_variant = {(int)AlignmentVariant}: allowed values are {string.Join(", ", Enum.GetNames<AlignmentVariant>().Select(n => n.ToLowerInvariant()))}.");
+        if (TextNoiseSigma < 0 || !double.IsFinite(TextNoiseSigma))
+            throw new ArgumentException($"text_noise_sigma = {TextNoiseSigma}: allowed values are finite numbers >= 0 (0 = off).");
+        if (string.IsNullOrWhiteSpace(Dataset)) throw new ArgumentException("dataset is empty: name one of the known datasets (`clipmem data list`).");
+    }
+
     public string Hash()
     {
         // The data path is part of the identity by its full path: another folder is other data.

@@ -8,7 +8,8 @@ namespace ClipMem.Experiments;
 public sealed record ExperimentData(CaptionDataset Pool, CaptionDataset Effective, SplitPlan Plan, MiscaptionInjection Injection)
 {
     /// <summary>
-    /// Opens the dataset and derives splits and mis-caption injection from the config alone. It writes
+    /// Opens the dataset and derives splits and mis-caption injection from the config alone; training and
+    /// scoring see the first CaptionsPerImage captions of each image (Effective), the pool keeps them all. and derives splits and mis-caption injection from the config alone. It writes
     /// nothing, so a finished run can be reopened (and its samples shown) without touching its directory.
     /// </summary>
     public static ExperimentData Build(ExperimentConfig config, TextWriter log)
@@ -22,7 +23,7 @@ public sealed record ExperimentData(CaptionDataset Pool, CaptionDataset Effectiv
         var injection = MiscaptionInjection.Plan(plan, preset.MiscaptionFraction, config.Seed);
         log.WriteLine($"data: {dataset.Source}; S_S {sizes.Shared}, S_C {sizes.Candidates}, S_I {sizes.Independent}, S_E {sizes.Extra}; " +
                       $"{injection.Count} mis-captioned in S_C; {dataset.Count(s => s.Truth.IsAtypical)} atypical in the pool");
-        return new ExperimentData(dataset, injection.ApplyTo(dataset), plan, injection);
+        return new ExperimentData(dataset, injection.ApplyTo(dataset.WithCaptionsPerImage(config.CaptionsPerImage)), plan, injection);
     }
 }
 

@@ -29,6 +29,7 @@ public sealed class RunDirectory
     /// </summary>
     public static RunDirectory Open(string root, ExperimentConfig config, RuntimeOptions runtime)
     {
+        config.Validate();
         string hash = config.Hash();
         string configPath = Path.Combine(root, ConfigFile);
         if (File.Exists(configPath))

@@ -10,8 +10,12 @@ namespace ClipMem.Memorization;
 /// run seed, identical for f and g), the eval view, and all captions. No per-sample round trips: views
 /// are stacked into large batches and embedded under no_grad.
 /// </summary>
-public sealed class ClipEmbedder(ImageCache images, ClipDataPipeline text, int resolution, int views, ulong seed, Device? device = null, int batchSize = 512)
+/// <param name="scoringViews">The transform the K views are drawn from: the run's training transform without flips (a flip would change the caption).</param>
+public sealed class ClipEmbedder(ImageCache images, ClipDataPipeline text, int resolution, int views, ulong seed, Device? device = null, int batchSize = 512,
+    AugmentationOptions? scoringViews = null)
 {
+    private AugmentationOptions ViewTransform { get; } = scoringViews ?? AugmentationOptions.ScoringViews;
+
     public EmbeddingSet Embed(ClipModel model, IReadOnlyList<SampleId> ids, string provenance) =>
         Embed([(model, provenance)], ids)[0];
 
@@ -41,7 +45,7 @@ public sealed class ClipEmbedder(ImageCache images, ClipDataPipeline text, int r
                 var id = ids[start + i];
                 var source = images.Get(id);
                 for (int k = 0; k < views; k++)
-                    rendered[i * perSample + k] = AugmentationOptions.ScoringViews.Draw(seed, id, k, "score").Apply(source, resolution);
+                    rendered[i * perSample + k] = ViewTransform.Draw(seed, id, k, "score").Apply(source, resolution);
                 rendered[i * perSample + views] = AugmentationOptions.Eval.Draw(seed, id, 0, "eval").Apply(source, resolution);
             });
             using var scope = NewDisposeScope();
