@@ -132,18 +132,20 @@ public sealed class ExperimentOptions
     private readonly Option<int> _threads = new("--threads") { Description = "Torch threads in total.", DefaultValueFactory = _ => 2 };
     private readonly Option<bool> _sequential = new("--sequential") { Description = "Train f then g with all threads, instead of both at once with one thread each." };
     private readonly Option<double> _noise = new("--text-noise") { Description = "Gaussian noise sigma on text embeddings during training (mitigation; 0 = off).", DefaultValueFactory = _ => 0 };
+    private readonly Option<bool> _independentOrder = new("--independent-batch-order") { Description = "Shuffle f's and g's memberships independently instead of sharing the S_S batch order (common random numbers)." };
     private readonly Option<int> _captions = new("--captions-per-image") { Description = "Captions of each image used for training and scoring: 1 (the study's baseline) to 5 (its multi-caption mitigation).", DefaultValueFactory = _ => 1 };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _preset, _dataset, _dataPath, _seed, _out, _device, _threads, _sequential, _noise, _captions })
+        foreach (var option in new Option[] { _preset, _dataset, _dataPath, _seed, _out, _device, _threads, _sequential, _noise, _captions, _independentOrder })
             command.Options.Add(option);
     }
 
     public (ExperimentConfig Config, RuntimeOptions Runtime, string Root) Read(ParseResult parse)
     {
         var config = new ExperimentConfig(ExperimentPreset.Named(parse.GetValue(_preset)!), parse.GetValue(_dataset)!, parse.GetValue(_dataPath),
-            parse.GetValue(_seed), parse.GetValue(_noise), CaptionsPerImage: parse.GetValue(_captions));
+            parse.GetValue(_seed), parse.GetValue(_noise), CaptionsPerImage: parse.GetValue(_captions),
+            SharedBatchOrder: !parse.GetValue(_independentOrder));
         var runtime = new RuntimeOptions(parse.GetValue(_device)!, parse.GetValue(_threads), !parse.GetValue(_sequential));
         return (config, runtime, parse.GetValue(_out) ?? RunDirectory.DefaultPath(config));
     }

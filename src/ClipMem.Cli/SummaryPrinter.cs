@@ -9,7 +9,7 @@ public static class SummaryPrinter
     public static void Print(ClipMemResult result, TextWriter o)
     {
         var s = result.Summary;
-        string N(double v) => v.ToString("+0.000;-0.000", CultureInfo.InvariantCulture);
+        string N(double v) => double.IsFinite(v) ? ClipMem.Common.SignedNumber.Format(v) : "n/a";
         string P(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("P1", CultureInfo.InvariantCulture) : "n/a";
         o.WriteLine();
         o.WriteLine($"CLIPMem ({s.AlignmentVariant}) per split, normalised by the S_C range ({s.NormalisationRange:F4}); 95% bootstrap CIs;");

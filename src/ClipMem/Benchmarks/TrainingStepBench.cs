@@ -30,8 +30,7 @@ public sealed class TrainingStepBench : IDisposable
         manual_seed((long)seed);
         _model = new ClipModel(config);
         _model.train();
-        var (decay, noDecay) = Trainer<ClipBatch>.SplitForWeightDecay(_model);
-        _optimizer = new AdamW([new ParameterGroup(decay, 0.1), new ParameterGroup(noDecay, 0)], 1e-3, 0.9, 0.98, 1e-6);
+        _optimizer = new AdamW(WeightDecayRule.OpenClip(_model, 0.1), 1e-3, 0.9, 0.98, 1e-6);
         _task = new ClipTrainingTask(_model, Pipeline(config, data, new ImageCache(data.Dataset, config.Vision.ImageSize), seed), seed);
         _data = data;
         _batchSize = batchSize;

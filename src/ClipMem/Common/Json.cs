@@ -3,6 +3,18 @@ using System.Text.Json.Serialization;
 
 namespace ClipMem.Common;
 
+/// <summary>Signed numbers for reports: "+0.040", "-0.024", and "+0.000" for anything that rounds to zero.</summary>
+public static class SignedNumber
+{
+    public static string Format(double value, int decimals = 3)
+    {
+        double rounded = Math.Round(value, decimals);
+        if (rounded == 0) rounded = 0; // no negative zero
+        string digits = new('0', decimals);
+        return rounded.ToString($"+0.{digits};-0.{digits};+0.{digits}", System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
+
 /// <summary>One JSON style for every file the workbench writes: snake_case names, indented, enums as strings.</summary>
 public static class Json
 {

@@ -153,7 +153,9 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
         var tokenizer = PrepareTokenizer(data);
         var images = new ImageCache(data.Effective, Preset.Resolution);
         using var model = NewModel(tokenizer, device);
-        var task = new ClipTrainingTask(model, Pipeline(images, Membership(name, data), tokenizer, model.Config, device), config.Seed, config.TextNoiseSigma);
+        var heldOut = Pipeline(images, data.Plan.Members(Split.Extra), tokenizer, model.Config, device);
+        var task = new ClipTrainingTask(model, Pipeline(images, Membership(name, data), tokenizer, model.Config, device), config.Seed, config.TextNoiseSigma,
+            heldOut, Preset.BatchSize);
         var trainer = new Trainer<ClipBatch>(task, TrainingOptions(), TrainingPaths(name)) { Progress = Progress };
         torch.set_num_threads(runtime.Threads);
         trainer.Run();
@@ -192,12 +194,16 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
     /// <summary>What a model trains on: f on S_S + S_C (less what a removal run removed), g on S_S + S_I.</summary>
     public IReadOnlyList<SampleId> Membership(string name, ExperimentData data)
     {
-        var members = name switch
+        var own = name switch
         {
-            "f" => data.Plan.MembershipOfF,
-            "g" => data.Plan.MembershipOfG,
+            "f" => Split.Candidates,
+            "g" => Split.Independent,
             _ => throw new ArgumentException($"Unknown model '{name}': the CLIP experiment trains f (S_S + S_C) and g (S_S + S_I)."),
         };
+        // Shared batch order (see ExperimentConfig): S_S first, in the same order for both models.
+        IReadOnlyList<SampleId> members = config.SharedBatchOrder
+            ? [.. data.Plan.Members(Split.Shared).Order(), .. data.Plan.Members(own).Order()]
+            : data.Plan.Members(Split.Shared).Concat(data.Plan.Members(own)).Order().ToList();
         if (name != "f" || config.Removal is null) return members;
         var removed = DerivedRuns.ReadRemoved(run.Root);
         return members.Where(id => !removed.Contains(id)).ToList();
@@ -250,8 +256,8 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
         var data = ExperimentData.Build(config, log);
         data.Plan.Save(run.PathOf("splits.csv"));
         data.Injection.Save(run.PathOf("miscaptions.csv"));
-        SplitPlan.SaveMembership(run.PathOf("membership_f.txt"), Membership("f", data));
-        SplitPlan.SaveMembership(run.PathOf("membership_g.txt"), Membership("g", data));
+        SplitPlan.SaveMembership(run.PathOf("membership_f.txt"), Membership("f", data).Order());
+        SplitPlan.SaveMembership(run.PathOf("membership_g.txt"), Membership("g", data).Order());
         return data;
     }
 

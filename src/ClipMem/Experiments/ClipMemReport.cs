@@ -1,3 +1,4 @@
+using ClipMem.Common;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -68,5 +69,5 @@ public static class ClipMemReport
         return html.Append("</section>").ToString();
     }
 
-    private static string N(double value) => value.ToString("+0.000;-0.000", CultureInfo.InvariantCulture);
+    private static string N(double value) => double.IsFinite(value) ? SignedNumber.Format(value) : "n/a";
 }

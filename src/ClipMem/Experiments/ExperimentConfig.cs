@@ -20,7 +20,8 @@ public sealed record ExperimentConfig(
     double TextNoiseSigma = 0,
     AlignmentVariant AlignmentVariant = AlignmentVariant.Contrastive,
     int CaptionsPerImage = 1,
-    Removal? Removal = null)
+    Removal? Removal = null,
+    bool SharedBatchOrder = true)
 {
     /// <summary>
     /// The captions of each image that training and scoring use: the first CaptionsPerImage of its captions
@@ -28,6 +29,10 @@ public sealed record ExperimentConfig(
     /// multi-caption mitigation (PAPER.md findings 5 and 6), one caption drawn uniformly per visit.
     /// </summary>
     public const int MaxCaptionsPerImage = 5;
+
+    // SharedBatchOrder: f lists its members as S_S then S_C, g as S_S then S_I, so the same shuffle puts every
+    // S_S sample in the same batch position for both (common random numbers: f and g then differ only by the
+    // S_C / S_I slots). Off, each model shuffles its own sorted membership.
 
     /// <summary>Checks every field before anything is written or trained; a bad value names the field and what it allows.</summary>
     public void Validate()

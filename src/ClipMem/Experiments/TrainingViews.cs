@@ -24,12 +24,22 @@ public static class TrainingViews
     }
 
     /// <summary>
-    /// Mean training loss per epoch of f and g, with the chance level of the contrastive loss: ln(batch size),
-    /// the loss of a model that cannot tell the batch's pairs apart.
+    /// Mean training loss per epoch of f and g, with the loss on held-out S_E pairs at the end of each epoch
+    /// (dashed; the gap between the two is the generalisation gap) and the chance level of the contrastive
+    /// loss: ln(batch size), the loss of a model that cannot tell the batch's pairs apart.
     /// </summary>
-    public static PlotlyFigure LossCurves(IReadOnlyDictionary<string, IReadOnlyList<EpochMetrics>> histories, int batchSize) =>
-        Curves("Contrastive training loss per epoch", "epoch mean loss", Clip(histories), e => e.Loss)
-            .AddHorizontalLine(Math.Log(batchSize), $"chance: ln {batchSize} = {Math.Log(batchSize):F2}", "#777");
+    public static PlotlyFigure LossCurves(IReadOnlyDictionary<string, IReadOnlyList<EpochMetrics>> histories, int batchSize)
+    {
+        var clip = Clip(histories);
+        var figure = Curves("Contrastive loss per epoch: training (solid) and held-out S_E (dashed)", "epoch mean loss", clip, e => e.Loss);
+        foreach (var (model, epochs) in clip.Where(h => h.Value.Any(e => e.Metrics.ContainsKey("heldout_loss"))))
+        {
+            var trace = PlotlyFigure.Scatter($"{model} held-out (S_E)", epochs.Select(e => (double)e.Epoch + 1), epochs.Select(e => e["heldout_loss"]), mode: "lines");
+            trace["line"] = new System.Text.Json.Nodes.JsonObject { ["dash"] = "dash" };
+            figure.Add(trace);
+        }
+        return figure.AddHorizontalLine(Math.Log(batchSize), $"chance: ln {batchSize} = {Math.Log(batchSize):F2}", "#777");
+    }
 
     /// <summary>The learned logit scale (inverse temperature) of the CLIP models; it starts at 1/0.07 and is clamped at 100.</summary>
     public static PlotlyFigure LogitScaleCurves(IReadOnlyDictionary<string, IReadOnlyList<EpochMetrics>> histories) =>

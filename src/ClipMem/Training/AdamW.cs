@@ -16,7 +16,9 @@ public sealed record ParameterGroup(IReadOnlyList<Parameter> Parameters, double 
 /// </summary>
 public sealed class AdamW : IDisposable
 {
-    private readonly IReadOnlyList<ParameterGroup> _groups;
+    private readonly ParameterGroup[] _groups;
+    // Which groups decay at all: a weight-decay schedule reaches these and never the exempt ones.
+    private readonly bool[] _decays;
     private readonly double _beta1, _beta2, _epsilon;
     private readonly Tensor[][] _firstMoment, _secondMoment;
 
@@ -25,12 +27,20 @@ public sealed class AdamW : IDisposable
 
     public AdamW(IReadOnlyList<ParameterGroup> groups, double learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
     {
-        _groups = groups;
+        _groups = [.. groups];
+        _decays = _groups.Select(g => g.WeightDecay != 0).ToArray();
         LearningRate = learningRate;
         (_beta1, _beta2, _epsilon) = (beta1, beta2, epsilon);
         using var _ = no_grad();
         _firstMoment = groups.Select(g => g.Parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray()).ToArray();
         _secondMoment = groups.Select(g => g.Parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray()).ToArray();
+    }
+
+    /// <summary>Sets the decay of every group that decays (a per-step weight-decay schedule); exempt groups stay at 0.</summary>
+    public void SetWeightDecay(double weightDecay)
+    {
+        for (int g = 0; g < _groups.Length; g++)
+            if (_decays[g]) _groups[g] = _groups[g] with { WeightDecay = weightDecay };
     }
 
     public void ZeroGrad()
@@ -53,7 +63,7 @@ public sealed class AdamW : IDisposable
         using var epsilon = _epsilon.ToScalar();
         using var secondCorrection = Math.Sqrt(biasCorrection2).ToScalar();
         using var stepSize = (-LearningRate / biasCorrection1).ToScalar();
-        for (int g = 0; g < _groups.Count; g++)
+        for (int g = 0; g < _groups.Length; g++)
         {
             using var decay = (1 - LearningRate * _groups[g].WeightDecay).ToScalar();
             var parameters = _groups[g].Parameters;

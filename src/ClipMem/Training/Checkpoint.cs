@@ -8,7 +8,8 @@ namespace ClipMem.Training;
 /// What a checkpoint records besides the tensors. <paramref name="EpochLosses"/> holds the step losses of an
 /// epoch interrupted mid-way, so the resumed run's epoch loss averages all of that epoch's steps.
 /// </summary>
-public sealed record CheckpointState(int Step, int Epoch, string ConfigHash, ulong Seed, string RngNote, IReadOnlyList<double>? EpochLosses = null);
+public sealed record CheckpointState(int Step, int Epoch, string ConfigHash, ulong Seed, string RngNote, IReadOnlyList<double>? EpochLosses = null,
+    IReadOnlyDictionary<string, double[]>? EpochNamedLosses = null);
 
 /// <summary>
 /// Checkpoints as folders (state.json, model.bin, optimizer.bin) written under a temporary name and renamed
@@ -19,7 +20,8 @@ public static class Checkpoint
 {
     public const string RngNote = "all training randomness is derived from (seed, epoch, step, sample id); nothing else to restore";
 
-    public static string Save(string directory, nn.Module model, AdamW optimizer, CheckpointState state)
+    /// <param name="saveTaskState">Writes the training task's own state (DINO's centre and teacher) into the checkpoint folder.</param>
+    public static string Save(string directory, nn.Module model, AdamW optimizer, CheckpointState state, Action<string>? saveTaskState = null)
     {
         string final = Path.Combine(directory, $"step-{state.Step:D8}");
         if (Directory.Exists(final)) return final;
@@ -28,6 +30,7 @@ public static class Checkpoint
         Directory.CreateDirectory(temp);
         model.save(Path.Combine(temp, "model.bin"));
         optimizer.Save(Path.Combine(temp, "optimizer.bin"));
+        saveTaskState?.Invoke(temp);
         File.WriteAllText(Path.Combine(temp, "state.json"), JsonSerializer.Serialize(state, Json.Options));
         Directory.Move(temp, final);
         return final;

@@ -27,7 +27,18 @@ public sealed class ClipDataPipeline(
     public BpeTokenizer Tokenizer => tokenizer;
     public int ContextLength => contextLength;
 
-    public ClipBatch TrainingBatch(IReadOnlyList<int> memberIndices, int epoch)
+    public ClipBatch TrainingBatch(IReadOnlyList<int> memberIndices, int epoch) => Batch(memberIndices, id =>
+    {
+        var view = augmentation.Draw(seed, id, epoch, "train");
+        var captions = images.Dataset[id].Captions;
+        return (view, captions[DeterministicRandom.For(seed, "caption", id.Value, epoch).NextInt(captions.Count)]);
+    });
+
+    /// <summary>The held-out view of these members: the full image (eval view) with its first caption; the same every time.</summary>
+    public ClipBatch EvaluationBatch(IReadOnlyList<int> memberIndices) =>
+        Batch(memberIndices, id => (AugmentationOptions.Eval.Draw(seed, id, 0, "eval"), images.Dataset[id].Captions[0]));
+
+    private ClipBatch Batch(IReadOnlyList<int> memberIndices, Func<SampleId, (ViewParams View, string Caption)> draw)
     {
         int n = memberIndices.Count, pixels = 3 * resolution * resolution;
         var imageBuffer = new float[n * pixels];
@@ -36,10 +47,8 @@ public sealed class ClipDataPipeline(
         for (int b = 0; b < n; b++)
         {
             var id = members[memberIndices[b]];
-            var view = augmentation.Draw(seed, id, epoch, "train");
+            var (view, caption) = draw(id);
             ImageTensors.Normalize(view.Apply(images.Get(id), resolution), imageBuffer.AsSpan(b * pixels, pixels));
-            var captions = images.Dataset[id].Captions;
-            string caption = captions[DeterministicRandom.For(seed, "caption", id.Value, epoch).NextInt(captions.Count)];
             if (view.Flip) caption = CaptionFlip.SwapLeftRight(caption);
             var row = Tokens(caption);
             row.CopyTo(tokenBuffer.AsSpan(b * contextLength, contextLength));

@@ -11,7 +11,9 @@ namespace ClipMem.Training;
 /// noise mitigation (PAPER.md finding 7, DECISION: N(0, sigma^2 I) added to the projected text embedding
 /// before L2 normalisation, training only, fresh every step).
 /// </summary>
-public sealed class ClipTrainingTask(ClipModel model, ClipDataPipeline data, ulong seed, double textNoiseSigma = 0)
+/// <param name="heldOut">Held-out pairs (S_E) whose loss is logged each epoch beside the training loss, in batches of <paramref name="heldOutBatchSize"/>.</param>
+public sealed class ClipTrainingTask(ClipModel model, ClipDataPipeline data, ulong seed, double textNoiseSigma = 0,
+    ClipDataPipeline? heldOut = null, int heldOutBatchSize = 128)
     : ITrainingTask<ClipBatch>
 {
     private double _lastTextRms = double.NaN;
@@ -39,6 +41,33 @@ public sealed class ClipTrainingTask(ClipModel model, ClipDataPipeline data, ulo
     }
 
     public void AfterStep(int step) => model.ClampLogitScale();
+
+    /// <summary>
+    /// The contrastive loss on the held-out pairs (eval view, first caption, no noise) at the current weights:
+    /// the gap to the training loss is the generalisation gap. Batches as large as training's where the
+    /// held-out set allows, since the loss's chance level ln B depends on the batch size.
+    /// </summary>
+    public double? HeldOutLoss()
+    {
+        if (heldOut is null || heldOut.Members.Count < 2) return null;
+        int size = Math.Min(heldOutBatchSize, heldOut.Members.Count), batches = heldOut.Members.Count / size;
+        double sum = 0;
+        model.eval();
+        using (no_grad())
+        {
+            for (int b = 0; b < batches; b++)
+            {
+                using var scope = NewDisposeScope();
+                var indices = Enumerable.Range(b * size, size).ToArray();
+                using var batch = ScopedBatch.Build(() => heldOut.EvaluationBatch(indices));
+                var images = model.EncodeImage(batch.Images);
+                var text = model.EncodeText(batch.Tokens, batch.EndPositions);
+                sum += ClipLoss.Mean(images, text, model.Temperature()).item<float>();
+            }
+        }
+        model.train();
+        return sum / batches;
+    }
 
     public IReadOnlyDictionary<string, double> Metrics() => new Dictionary<string, double>
     {

@@ -28,4 +28,28 @@ public interface ITrainingTask<TBatch> where TBatch : ITrainingBatch
 
     /// <summary>Scalars worth logging with the losses (e.g. the logit scale).</summary>
     IReadOnlyDictionary<string, double> Metrics();
+
+    /// <summary>
+    /// The optimiser's parameter groups, each with its weight decay. Default: open_clip's rule over the whole
+    /// model. A task with parameters that must not be optimised (DINO's EMA teacher) leaves them out.
+    /// </summary>
+    IReadOnlyList<ParameterGroup> ParameterGroups(double weightDecay) => WeightDecayRule.OpenClip(Model, weightDecay);
+
+    /// <summary>
+    /// Per-step schedules of further hyperparameters, precomputed for the whole run (DINO's teacher momentum
+    /// and temperature); the task reads its own at each step, the trainer logs them each epoch. The name
+    /// "weight_decay" is special: the trainer applies it to every group with a nonzero decay.
+    /// </summary>
+    IReadOnlyDictionary<string, double[]> Schedules(int totalSteps) => new Dictionary<string, double[]>();
+
+    /// <summary>Between backward and the optimiser step: gradient clipping, freezing a layer for the first epochs.</summary>
+    void AfterBackward(int step) { }
+
+    /// <summary>Loss on held-out data (S_E for CLIP), logged per epoch beside the training loss; null when the task has none.</summary>
+    double? HeldOutLoss() => null;
+
+    /// <summary>State the task keeps beyond the model's parameters (DINO's centre and teacher), saved into and restored from a checkpoint folder.</summary>
+    void SaveState(string checkpointDirectory) { }
+
+    void LoadState(string checkpointDirectory) { }
 }

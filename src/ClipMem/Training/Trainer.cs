@@ -16,8 +16,8 @@ public sealed record TrainingRunPaths(string Directory, string ConfigHash, strin
 }
 
 /// <summary>
-/// The one training loop for every objective: AdamW with decay only on matrices, a precomputed warm-up +
-/// cosine schedule, a dispose scope per step, batch preparation overlapped with the previous step,
+/// The one training loop for every objective: AdamW over the task's parameter groups (open_clip's decay rule by
+/// default), a precomputed warm-up + cosine schedule and any per-step schedules the task asks for, a dispose scope per step, batch preparation overlapped with the previous step,
 /// a progress callback, one JSON line of metrics per epoch, checkpoints that resume bit-exactly.
 /// </summary>
 public sealed class Trainer<TBatch>(ITrainingTask<TBatch> task, TrainingOptions options, TrainingRunPaths paths)
@@ -37,19 +37,6 @@ public sealed class Trainer<TBatch>(ITrainingTask<TBatch> task, TrainingOptions 
     /// <summary>Steps taken by the last <see cref="Run"/> (fewer than TotalSteps when it resumed a checkpoint).</summary>
     public int StepsRun { get; private set; }
 
-    public static (List<Parameter> Decay, List<Parameter> NoDecay) SplitForWeightDecay(nn.Module model)
-    {
-        var decay = new List<Parameter>();
-        var noDecay = new List<Parameter>();
-        foreach (var (name, parameter) in model.named_parameters())
-        {
-            // Biases, norm gains, embeddings (token, positional, class) and the logit scale are not decayed.
-            bool exempt = parameter.dim() < 2 || name.Contains("embedding") || name.Contains("logit_scale");
-            (exempt ? noDecay : decay).Add(parameter);
-        }
-        return (decay, noDecay);
-    }
-
     public int Run()
     {
         options.Validate();
@@ -59,18 +46,23 @@ public sealed class Trainer<TBatch>(ITrainingTask<TBatch> task, TrainingOptions 
         Directory.CreateDirectory(paths.Directory);
         var model = task.Model;
         model.train();
-        var (decay, noDecay) = SplitForWeightDecay(model);
-        using var optimizer = new AdamW([new ParameterGroup(decay, options.WeightDecay), new ParameterGroup(noDecay, 0)],
-            options.LearningRate, options.Beta1, options.Beta2, options.Epsilon);
+        var groups = task.ParameterGroups(options.WeightDecay);
+        using var optimizer = new AdamW(groups, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon);
         var rates = LearningRateSchedule.WarmupCosine(options.LearningRate, TotalSteps, (int)Math.Round(options.WarmupFraction * TotalSteps));
+        var schedules = task.Schedules(TotalSteps);
+        foreach (var (name, values) in schedules)
+            if (values.Length != TotalSteps)
+                throw new ArgumentException($"{paths.RunName}: schedule '{name}' has {values.Length} values for {TotalSteps} steps.");
+        var decaySchedule = schedules.GetValueOrDefault("weight_decay");
 
         int step = 0;
-        var epochLoss = new List<double>();
+        var epochLosses = new EpochLosses();
         if (Checkpoint.Latest(paths.Checkpoints) is { } latest)
         {
             var restored = Checkpoint.Restore(latest, model, optimizer, paths.ConfigHash);
+            task.LoadState(latest);
             step = restored.Step;
-            if (step % StepsPerEpoch != 0 && restored.EpochLosses is { } earlier) epochLoss.AddRange(earlier);
+            if (step % StepsPerEpoch != 0) epochLosses.Restore(restored);
         }
         var metricLines = ReadMetricLines(step / StepsPerEpoch);
 
@@ -88,19 +80,21 @@ public sealed class Trainer<TBatch>(ITrainingTask<TBatch> task, TrainingOptions 
             using (var scope = NewDisposeScope())
             {
                 optimizer.LearningRate = rates[step];
+                if (decaySchedule is not null) optimizer.SetWeightDecay(decaySchedule[step]);
                 optimizer.ZeroGrad();
                 var losses = task.Losses(batch, step);
                 var total = losses.Values.Aggregate((a, b) => a.add(b, TorchScalars.One));
                 total.backward();
+                task.AfterBackward(step);
                 optimizer.Step();
                 loss = total.item<float>();
+                epochLosses.Add(loss, losses.Count > 1 ? losses.ToDictionary(kv => kv.Key, kv => (double)kv.Value.item<float>()) : null);
             }
             batch.Dispose();
             task.AfterStep(step);
             step++;
             stepsThisRun++;
             StepsRun = stepsThisRun;
-            epochLoss.Add(loss);
 
             Progress?.Invoke(new TrainingProgress(paths.RunName, step, TotalSteps, epoch, loss, rates[step - 1],
                 stepsThisRun * options.BatchSize / clock.Elapsed.TotalSeconds, clock.Elapsed, task.Metrics()));
@@ -108,17 +102,17 @@ public sealed class Trainer<TBatch>(ITrainingTask<TBatch> task, TrainingOptions 
             bool epochDone = step % StepsPerEpoch == 0;
             if (epochDone)
             {
-                metricLines.Add(EpochMetrics(epoch, step, epochLoss, rates[step - 1], stepsThisRun, clock.Elapsed));
+                metricLines.Add(EpochMetrics(epoch, step, epochLosses, rates[step - 1], schedules, stepsThisRun, clock.Elapsed));
                 AtomicFile.WriteAllText(paths.Metrics, string.Concat(metricLines.Select(l => l + "\n")));
-                epochLoss.Clear();
+                epochLosses.Clear();
                 bool checkpointDue = options.CheckpointEveryEpochs > 0 && (epoch + 1) % options.CheckpointEveryEpochs == 0;
                 if (checkpointDue || step == TotalSteps)
-                    Checkpoint.Save(paths.Checkpoints, model, optimizer, new CheckpointState(step, epoch + 1, paths.ConfigHash, options.Seed, Checkpoint.RngNote));
+                    Checkpoint.Save(paths.Checkpoints, model, optimizer, new CheckpointState(step, epoch + 1, paths.ConfigHash, options.Seed, Checkpoint.RngNote), task.SaveState);
             }
             if (StopAfterStep == step)
             {
                 Checkpoint.Save(paths.Checkpoints, model, optimizer,
-                    new CheckpointState(step, epoch, paths.ConfigHash, options.Seed, Checkpoint.RngNote, epochLoss.ToArray()));
+                    epochLosses.Into(new CheckpointState(step, epoch, paths.ConfigHash, options.Seed, Checkpoint.RngNote)), task.SaveState);
                 break;
             }
         }
@@ -148,16 +142,20 @@ public sealed class Trainer<TBatch>(ITrainingTask<TBatch> task, TrainingOptions 
         return order;
     }
 
-    private string EpochMetrics(int epoch, int step, List<double> losses, double rate, int stepsThisRun, TimeSpan elapsed)
+    private string EpochMetrics(int epoch, int step, EpochLosses losses, double rate, IReadOnlyDictionary<string, double[]> schedules, int stepsThisRun, TimeSpan elapsed)
     {
         var record = new Dictionary<string, object>
         {
             ["epoch"] = epoch,
             ["step"] = step,
-            ["loss"] = losses.Average(),
+            ["loss"] = losses.Total.Average(),
             ["lr"] = rate,
             ["samples_per_second"] = stepsThisRun * options.BatchSize / elapsed.TotalSeconds,
         };
+        // Each named loss separately when the objective has several (BLIP's ITC, ITM and LM).
+        foreach (var (name, values) in losses.Named) record[$"loss_{name}"] = values.Average();
+        foreach (var (name, values) in schedules) record[name] = values[step - 1];
+        if (task.HeldOutLoss() is { } heldOut) record["heldout_loss"] = heldOut;
         foreach (var (name, value) in task.Metrics()) record[name] = value;
         return JsonSerializer.Serialize(record, Json.Line);
     }
@@ -167,4 +165,40 @@ public sealed class Trainer<TBatch>(ITrainingTask<TBatch> task, TrainingOptions 
         File.Exists(paths.Metrics)
             ? File.ReadAllLines(paths.Metrics, Encoding.UTF8).Where(l => l.Length > 0).Take(completedEpochs).ToList()
             : [];
+}
+
+/// <summary>The step losses of the epoch in progress, total and per named term; a mid-epoch checkpoint carries them.</summary>
+internal sealed class EpochLosses
+{
+    public List<double> Total { get; } = [];
+    public Dictionary<string, List<double>> Named { get; } = [];
+
+    public void Add(double total, IReadOnlyDictionary<string, double>? named)
+    {
+        Total.Add(total);
+        if (named is null) return;
+        foreach (var (name, value) in named)
+        {
+            if (!Named.TryGetValue(name, out var list)) Named[name] = list = [];
+            list.Add(value);
+        }
+    }
+
+    public void Clear()
+    {
+        Total.Clear();
+        Named.Clear();
+    }
+
+    public CheckpointState Into(CheckpointState state) => state with
+    {
+        EpochLosses = Total.ToArray(),
+        EpochNamedLosses = Named.Count == 0 ? null : Named.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray()),
+    };
+
+    public void Restore(CheckpointState state)
+    {
+        if (state.EpochLosses is { } total) Total.AddRange(total);
+        foreach (var (name, values) in state.EpochNamedLosses ?? new Dictionary<string, double[]>()) Named[name] = [.. values];
+    }
 }

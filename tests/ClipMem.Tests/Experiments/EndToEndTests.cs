@@ -12,16 +12,19 @@ public class EndToEndTests
     public void TinyRunDetectsMiscaptionsAndOrdersSplitsAndReusesItsModels()
     {
         using var dir = new TempDirectory();
-        // Five captions per image, the setting in which this bound was first measured: on the tiny preset the
-        // baseline's single caption is memorized by f as well, and the mis-captions stand out less (AUROC 0.57
-        // at seed 3, 0.74 at seed 0).
+        // The tiny preset is too small for a sharp mis-caption detector: with open_clip's weight-decay rule
+        // (token and positional embeddings decayed) its AUROC over 6 injected samples ranged 0.53-0.92 across
+        // seeds 0-5 (0.68 at seed 3), where the earlier rule, embeddings exempt, gave 0.99 here. The quick
+        // preset detects them (AUROC 0.99). What tiny shows at every seed measured is the direction: the
+        // mis-captioned score above the clean, S_C above S_I.
         var config = new ExperimentConfig(ExperimentPreset.Tiny, Seed: 3, CaptionsPerImage: 5);
         var runtime = new RuntimeOptions(Threads: 2);
         var run = RunDirectory.Open(dir.Path, config, runtime);
         var result = new ClipMemExperiment(config, runtime, run, TextWriter.Null).Run();
         var s = result.Summary;
 
-        Assert.True(s.MiscaptionAuroc > 0.8, $"mis-caption AUROC {s.MiscaptionAuroc:F3}");
+        Assert.True(s.MiscaptionAuroc > 0.5, $"mis-caption AUROC {s.MiscaptionAuroc:F3}");
+        Assert.True(s.MiscaptionMeanClipmem > s.CleanCandidatesMeanClipmem, $"mis-captioned {s.MiscaptionMeanClipmem:F3} vs clean {s.CleanCandidatesMeanClipmem:F3}");
         Assert.True(s.ClipmemMean["S_C"] > s.ClipmemMean["S_I"], $"S_C {s.ClipmemMean["S_C"]:F3} vs S_I {s.ClipmemMean["S_I"]:F3}");
         Assert.Equal(config.Preset.PoolSize / 16, s.MiscaptionCount * 10); // 10% of S_C = 60 in the tiny preset
 

@@ -123,10 +123,12 @@ public class TrainerTests
     }
 
     [Fact]
-    public void WeightDecayExemptsBiasesNormsEmbeddingsAndTheLogitScale()
+    public void WeightDecayFollowsOpenClipExemptingBiasesNormsAndTheLogitScaleButNotTheEmbeddings()
     {
         using var model = NewModel();
-        var (decay, noDecay) = Trainer<ClipBatch>.SplitForWeightDecay(model);
+        var groups = WeightDecayRule.OpenClip(model, 0.1);
+        Assert.Equal([0.1, 0.0], groups.Select(g => g.WeightDecay));
+        var (decay, noDecay) = (groups[0].Parameters, groups[1].Parameters);
         // Identify parameters by object identity (the split hands out the objects named_parameters() holds) and
         // classify them by the type of module that owns them, independent of the names the split looks at.
         var decayed = decay.Cast<Tensor>().ToHashSet(ReferenceEqualityComparer.Instance);
@@ -156,18 +158,20 @@ public class TrainerTests
                     norm++;
                     break;
                 case Embedding:
-                    Assert.Contains(Own("weight"), exempt);
+                    // open_clip decays the token embedding (a matrix), unlike the workbench before it followed open_clip.
+                    Assert.Contains(Own("weight"), decayed);
                     embedding++;
                     break;
             }
         }
         Assert.True(linear >= 8 && conv == 1 && norm >= 7 && embedding == 1, $"found {linear} Linear, {conv} Conv2d, {norm} LayerNorm, {embedding} Embedding modules");
 
-        // Free parameters: the logit scale, class and positional embeddings are exempt; the projections decay.
+        // Free parameters: the logit scale and the class embedding (both with fewer than two dimensions) are
+        // exempt; the positional embeddings and the projections are matrices and decay.
         Assert.Contains(named["logit_scale"], exempt);
         Assert.Contains(named["visual.class_embedding"], exempt);
-        Assert.Contains(named["visual.positional_embedding"], exempt);
-        Assert.Contains(named["text.positional_embedding"], exempt);
+        Assert.Contains(named["visual.positional_embedding"], decayed);
+        Assert.Contains(named["text.positional_embedding"], decayed);
         Assert.Contains(named["visual.proj"], decayed);
         Assert.Contains(named["text.text_projection"], decayed);
     }
