@@ -1,6 +1,8 @@
 using System.CommandLine;
 using ClipMem.Experiments;
 using ClipMem.Experiments.Jobs;
+using ClipMem.Experiments.LeaveSetOut;
+using ClipMem.Experiments.Paradigms;
 
 namespace ClipMem.Cli;
 
@@ -52,8 +54,11 @@ public static class JobCommands
             var (run, config) = RunDirectory.OpenExisting(parse.GetValue(runDir)!);
             var runtime = new RuntimeOptions(parse.GetValue(device)!, parse.GetValue(threads));
             // Progress goes to standard output as lines the parent process (reproduce, a notebook) reads back.
-            var experiment = new ClipMemExperiment(config, runtime, run, output) { Progress = p => output.WriteLine(ProgressLine.Format(p)) };
-            experiment.TrainModel(parse.GetValue(model)!, ExperimentData.Build(config, output));
+            var runner = new LeaveSetOutRun(config, runtime, run, ParadigmCatalog.Create(config.Paradigm), output)
+            {
+                Progress = p => output.WriteLine(ProgressLine.Format(p)),
+            };
+            runner.TrainModel(parse.GetValue(model)!, ExperimentData.Build(config, output));
             return CliApp.ExitOk;
         });
         return command;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using ClipMem.Common;
 using ClipMem.Experiments.Derivation;
+using ClipMem.Experiments.Paradigms;
 using ClipMem.Memorization;
 
 namespace ClipMem.Experiments;
@@ -21,7 +22,8 @@ public sealed record ExperimentConfig(
     AlignmentVariant AlignmentVariant = AlignmentVariant.Contrastive,
     int CaptionsPerImage = 1,
     Removal? Removal = null,
-    bool SharedBatchOrder = true)
+    bool SharedBatchOrder = true,
+    string Paradigm = ClipParadigm.ParadigmName)
 {
     /// <summary>
     /// The captions of each image that training and scoring use: the first CaptionsPerImage of its captions
@@ -43,6 +45,8 @@ public sealed record ExperimentConfig(
             throw new ArgumentException($"alignment_variant = {(int)AlignmentVariant}: allowed values are {string.Join(", ", Enum.GetNames<AlignmentVariant>().Select(n => n.ToLowerInvariant()))}.");
         if (TextNoiseSigma < 0 || !double.IsFinite(TextNoiseSigma))
             throw new ArgumentException($"text_noise_sigma = {TextNoiseSigma}: allowed values are finite numbers >= 0 (0 = off).");
+        if (!ParadigmCatalog.Names.Contains(Paradigm))
+            throw new ArgumentException($"paradigm = {Paradigm}: allowed values are {string.Join(", ", ParadigmCatalog.Names)}.");
         if (string.IsNullOrWhiteSpace(Dataset)) throw new ArgumentException("dataset is empty: name one of the known datasets (`clipmem data list`).");
     }
 

@@ -54,14 +54,7 @@ public sealed record ExperimentPreset(
 
     public ClipConfig ModelConfig(int vocabularySize)
     {
-        var config = Model switch
-        {
-            "tiny" => ClipConfig.Tiny(vocabularySize),
-            "quick" => ClipConfig.Quick(vocabularySize),
-            "bench" => ClipConfig.BenchReference(vocabularySize),
-            "paper" => ClipConfig.Paper(vocabularySize),
-            _ => throw new ArgumentException($"Unknown model size '{Model}'."),
-        };
+        var config = ClipModelConfigs.Load(Model, vocabularySize);
         return config with { Vision = config.Vision with { ImageSize = Resolution } };
     }
 }

@@ -115,8 +115,8 @@ public static class ScoreTable
         return rows;
     }
 
-    private static string F(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    internal static string F(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-    private static string Quote(string field) =>
+    internal static string Quote(string field) =>
         field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
 }

@@ -25,21 +25,17 @@ public sealed record TextConfig(int ContextLength, int VocabularySize, int Width
 /// <summary>A CLIP model: both towers and the shared embedding width (open_clip model_configs/*.json).</summary>
 public sealed record ClipConfig(int EmbedDim, VisionConfig Vision, TextConfig Text)
 {
-    /// <summary>Tests: trains in seconds.</summary>
-    public static ClipConfig Tiny(int vocabularySize) =>
-        new(32, new VisionConfig(32, 8, 32, 1, 2), new TextConfig(32, vocabularySize, 32, 1, 2));
+    /// <summary>Tests: trains in seconds (model_configs/clip-tiny.json).</summary>
+    public static ClipConfig Tiny(int vocabularySize) => ClipModelConfigs.Load("tiny", vocabularySize);
 
-    /// <summary>The default main job: the prototype's model that shows the study's effects in minutes on 2 cores.</summary>
-    public static ClipConfig Quick(int vocabularySize) =>
-        new(64, new VisionConfig(32, 8, 64, 2, 4), new TextConfig(32, vocabularySize, 64, 2, 4));
+    /// <summary>The default main job: shows the study's effects in minutes on 2 cores (model_configs/clip-quick.json).</summary>
+    public static ClipConfig Quick(int vocabularySize) => ClipModelConfigs.Load("quick", vocabularySize);
 
-    /// <summary>The benchmark's reference model (issue: 32x32, patch 4, width 128, 4+4 layers, heads 4, context 32, embedding 64).</summary>
-    public static ClipConfig BenchReference(int vocabularySize) =>
-        new(64, new VisionConfig(32, 4, 128, 4, 4), new TextConfig(32, vocabularySize, 128, 4, 4));
+    /// <summary>The benchmark's reference model (model_configs/clip-bench.json).</summary>
+    public static ClipConfig BenchReference(int vocabularySize) => ClipModelConfigs.Load("bench", vocabularySize);
 
-    /// <summary>The study's ViT-B/32 CLIP (151.3 M parameters with CLIP's 49,408-token vocabulary).</summary>
-    public static ClipConfig Paper(int vocabularySize = 49_408) =>
-        new(512, new VisionConfig(224, 32, 768, 12, 12), new TextConfig(77, vocabularySize, 512, 12, 8));
+    /// <summary>The study's ViT-B/32 CLIP, 151.3 M parameters with CLIP's 49,408-token vocabulary (model_configs/clip-paper.json).</summary>
+    public static ClipConfig Paper(int? vocabularySize = null) => ClipModelConfigs.Load("paper", vocabularySize);
 
     public void Validate()
     {

@@ -37,6 +37,19 @@ public class JobCommandsTests
         Assert.Equal(File.ReadAllText(Path.Combine(whole, "scores.csv")), File.ReadAllText(Path.Combine(byJobs, "scores.csv")));
         Assert.True(File.Exists(Path.Combine(byJobs, "summary.json")));
 
+        // The long-format table every paradigm writes holds the same scores, one row per sample.
+        var wide = ScoreTable.ReadCsv(Path.Combine(byJobs, "scores.csv")).ToDictionary(r => r.SampleId);
+        var longRows = File.ReadAllLines(Path.Combine(byJobs, "scores_long.csv"));
+        Assert.StartsWith("sample_id,split,paradigm,score,raw,normalised,", longRows[0]);
+        Assert.Equal(wide.Count, longRows.Length - 1);
+        foreach (var fields in longRows.Skip(1).Select(l => l.Split(',')))
+        {
+            var row = wide[fields[0]];
+            Assert.Equal((row.Split, "clip", "clipmem"), (fields[1], fields[2], fields[3]));
+            Assert.Equal(row.Raw, double.Parse(fields[4], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(row.ClipMem, double.Parse(fields[5], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         // A finished model's train job is a no-op: no new checkpoint.
         var before = Directory.GetDirectories(Path.Combine(byJobs, "f", "checkpoints")).Order().ToList();
         Assert.Equal(0, Cli("train", byJobs, "--model", "f").Code);

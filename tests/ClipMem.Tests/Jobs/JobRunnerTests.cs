@@ -91,3 +91,25 @@ public class JobRunnerTests
         Assert.DoesNotContain(ProgressLine.Prefix, childLog);
     }
 }
+
+/// <summary>A child job stops when its parent goes away, instead of training on, orphaned, with its model claimed.</summary>
+public class ParentWatchTests
+{
+    [Fact]
+    public async Task AChildJobStopsWhenItsStandardInputCloses()
+    {
+        var start = ClipMemCommand.StartInfo(["diagnose", "native-lifetimes", "--seconds", "120"]);
+        Assert.True(start.RedirectStandardInput);
+        Assert.Equal("1", start.Environment[ParentWatch.EnvironmentVariable]);
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        await Task.Delay(3000);
+        var clock = Stopwatch.StartNew();
+        process.StandardInput.Close(); // what the kernel does when the parent dies
+        Assert.True(process.WaitForExit(30_000), "the child went on after its parent's end");
+        Assert.Equal(ParentWatch.CliExitWhenOrphaned, process.ExitCode);
+        Assert.Contains("the parent process ended", await error);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30));
+    }
+}

@@ -45,8 +45,11 @@ public static class ClipMemCommand
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            // Held open and never written: the child stops when this process ends (ParentWatch).
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        start.Environment[ParentWatch.EnvironmentVariable] = "1";
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(Locate());
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
