@@ -26,10 +26,21 @@ public static class ParentWatch
             catch (IOException) { /* a broken pipe means the same: the parent is gone */ }
             error.WriteLine("the parent process ended; stopping this job (it resumes from its last checkpoint when run again)");
             error.Flush();
-            Environment.Exit(CliExitWhenOrphaned);
+            ExitNow(CliExitWhenOrphaned);
         }) { IsBackground = true, Name = "parent-watch" };
         watcher.Start();
     }
+
+    // Environment.Exit runs libtorch's static destructors while the training thread is still inside libtorch,
+    // which segfaults (seen: exit code 139). _exit skips them; nothing is lost, every artefact is written atomically.
+    private static void ExitNow(int code)
+    {
+        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) ImmediateExit(code);
+        Environment.Exit(code);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "_exit")]
+    private static extern void ImmediateExit(int code);
 
     /// <summary>128 + SIGHUP, the code a shell gives a job whose terminal went away.</summary>
     public const int CliExitWhenOrphaned = 129;
