@@ -5,6 +5,11 @@ namespace ClipMem.Evaluation;
 /// <summary>Image-text retrieval recall@k in both directions; any caption of an image counts as a match.</summary>
 public static class Retrieval
 {
+    /// <summary>Recall keys like image_to_text_R@10 by direction, then k as a number (R@1, R@5, R@10), not as text.</summary>
+    public static IEnumerable<KeyValuePair<string, double>> InReadingOrder(IReadOnlyDictionary<string, double> recalls) =>
+        recalls.OrderBy(kv => kv.Key[..kv.Key.IndexOf('@')], StringComparer.Ordinal)
+            .ThenBy(kv => int.Parse(kv.Key[(kv.Key.IndexOf('@') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+
     /// <param name="sampleIndices">Rows of <paramref name="set"/> forming the retrieval gallery (S_E in the study).</param>
     public static IReadOnlyDictionary<string, double> RecallAtK(EmbeddingSet set, IReadOnlyList<int> sampleIndices, params int[] ks)
     {

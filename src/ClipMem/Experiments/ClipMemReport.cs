@@ -1,3 +1,4 @@
+using ClipMem.Evaluation;
 using ClipMem.Common;
 using System.Globalization;
 using System.Net;
@@ -63,7 +64,7 @@ public static class ClipMemReport
         Row("linear probe, randomly initialised encoder (floor)", s.LinearProbeAccRandomInit);
         Row("linear probe, supervised ViT (ceiling)", s.LinearProbeAccSupervised);
         Row("zero-shot classification, CLIP f", s.ZeroShotAcc);
-        foreach (var (name, value) in s.Retrieval.OrderBy(kv => kv.Key, StringComparer.Ordinal)) Row($"retrieval on S_E: {name}", value);
+        foreach (var (name, value) in Retrieval.InReadingOrder(s.Retrieval)) Row($"retrieval on S_E: {name}", value);
         html.Append("</table>");
         if (s.ProbeTask is not null) html.Append("<p class=\"note\">Probe task: ").Append(WebUtility.HtmlEncode(s.ProbeTask)).Append(". The study reports CLIP 63.11%, SSL 61.45%, supervised 79.38% on ImageNet.</p>");
         return html.Append("</section>").ToString();

@@ -1,3 +1,4 @@
+using ClipMem.Evaluation;
 using ClipMem.Data.Splits;
 using ClipMem.Models;
 using ClipMem.Reporting;
@@ -31,15 +32,25 @@ public static class TrainingViews
     public static PlotlyFigure LossCurves(IReadOnlyDictionary<string, IReadOnlyList<EpochMetrics>> histories, int batchSize)
     {
         var clip = Clip(histories);
-        var figure = Curves("Contrastive loss per epoch: training (solid) and held-out S_E (dashed)", "epoch mean loss", clip, e => e.Loss);
-        foreach (var (model, epochs) in clip.Where(h => h.Value.Any(e => e.Metrics.ContainsKey("heldout_loss"))))
+        var figure = new PlotlyFigure("Contrastive loss per epoch: training (solid) and held-out S_E (dashed)", "epoch", "epoch mean loss", height: 320);
+        int index = 0;
+        foreach (var (model, epochs) in clip)
         {
-            var trace = PlotlyFigure.Scatter($"{model} held-out (S_E)", epochs.Select(e => (double)e.Epoch + 1), epochs.Select(e => e["heldout_loss"]), mode: "lines");
-            trace["line"] = new System.Text.Json.Nodes.JsonObject { ["dash"] = "dash" };
-            figure.Add(trace);
+            // Each model's held-out curve in its own colour, so the gap reads at a glance.
+            string colour = ModelColours[index++ % ModelColours.Length];
+            var training = PlotlyFigure.Scatter(model, epochs.Select(e => (double)e.Epoch + 1), epochs.Select(e => e.Loss), mode: "lines+markers");
+            training["line"] = new System.Text.Json.Nodes.JsonObject { ["color"] = colour };
+            training["marker"]!["color"] = colour;
+            figure.Add(training);
+            if (!epochs.Any(e => e.Metrics.ContainsKey("heldout_loss"))) continue;
+            var heldOut = PlotlyFigure.Scatter($"{model} held-out (S_E)", epochs.Select(e => (double)e.Epoch + 1), epochs.Select(e => e["heldout_loss"]), mode: "lines");
+            heldOut["line"] = new System.Text.Json.Nodes.JsonObject { ["color"] = colour, ["dash"] = "dash" };
+            figure.Add(heldOut);
         }
         return figure.AddHorizontalLine(Math.Log(batchSize), $"chance: ln {batchSize} = {Math.Log(batchSize):F2}", "#777");
     }
+
+    private static readonly string[] ModelColours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"];
 
     /// <summary>The learned logit scale (inverse temperature) of the CLIP models; it starts at 1/0.07 and is clamped at 100.</summary>
     public static PlotlyFigure LogitScaleCurves(IReadOnlyDictionary<string, IReadOnlyList<EpochMetrics>> histories) =>
@@ -95,10 +106,7 @@ public static class TrainingViews
             ("linear probe, supervised ViT (ceiling)", utility.LinearProbeSupervised, "79.38% (supervised ViT)"),
             ("zero-shot, CLIP f", utility.ZeroShot, ""),
         };
-        // Keys look like image_to_text_R@5: order by direction, then k as a number.
-        rows.AddRange(utility.Retrieval.OrderBy(kv => kv.Key[..kv.Key.IndexOf('@')], StringComparer.Ordinal)
-            .ThenBy(kv => int.Parse(kv.Key[(kv.Key.IndexOf('@') + 1)..], System.Globalization.CultureInfo.InvariantCulture))
-            .Select(kv => ($"retrieval on S_E, {kv.Key.Replace('_', ' ')}", (double?)kv.Value, "")));
+        rows.AddRange(Retrieval.InReadingOrder(utility.Retrieval).Select(kv => ($"retrieval on S_E, {kv.Key.Replace('_', ' ')}", (double?)kv.Value, "")));
         return new DataFrame(
             new StringDataFrameColumn("measure", rows.Select(r => r.Measure)),
             new StringDataFrameColumn("this run", rows.Select(r => r.Ours is { } v && double.IsFinite(v) ? v.ToString("P1", System.Globalization.CultureInfo.InvariantCulture) : "n/a")),
