@@ -23,19 +23,14 @@ public static class DeriveCommand
         };
         removal.SetAction(parse =>
         {
-            string parentRoot = parse.GetValue(parent)!;
-            var parentConfig = RunDirectory.OpenExisting(parentRoot).Config;
-            int candidates = ExperimentData.Build(parentConfig, TextWriter.Null).Plan.Members(ClipMem.Data.Splits.Split.Candidates).Count;
+            var parentRun = ClipMemRuns.Open(parse.GetValue(parent)!);
+            int candidates = parentRun.Rows.Count(r => r.Split == "S_C");
             int count = Count(parse.GetValue(remove)!, candidates);
             var order = parse.GetValue(ranking) switch { "lowest-similarity" => RemovalRanking.LowestSimilarity, "random" => RemovalRanking.Random, _ => RemovalRanking.Clipmem };
             var runtime = new RuntimeOptions(parse.GetValue(device)!, parse.GetValue(threads));
-            var (run, config) = DerivedRuns.CreateRemoval(parentRoot, order, count, runtime, parse.GetValue(outDir));
+            var (run, config) = DerivedRuns.CreateRemoval(parentRun, order, count, runtime, parse.GetValue(outDir));
             output.WriteLine($"derived run: {run.Root} (config {run.ConfigHash}); removes {count} of {candidates} S_C samples by {parse.GetValue(ranking)}; lineage in {DerivedRuns.LineageFile}");
-            var bar = new ProgressBar(output);
-            var result = new ClipMemExperiment(config, runtime, run, output) { Progress = bar.Report }.Run();
-            bar.Finish();
-            SummaryPrinter.Print(result, output);
-            return CliApp.ExitOk;
+            return ReproduceCommand.RunAndPrint(config, runtime, run, output);
         });
         return new Command("derive", "Runs derived from a finished run (mitigations, sweeps); each records its lineage.") { removal };
     }

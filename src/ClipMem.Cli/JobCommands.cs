@@ -64,53 +64,42 @@ public static class JobCommands
         return command;
     }
 
-    private static Command Score(TextWriter output)
-    {
-        var (runDir, threads, device) = (RunArgument(), Threads(2), Device());
-        var command = new Command("score", "Embed every split with the run's trained f and g and write scores.csv and scores.parquet (CLIPMem per sample).")
+    private static Command Score(TextWriter output) => TrainedRunJob("score",
+        "Embed every split with the run's trained f and g and write scores.csv and scores.parquet (CLIPMem per sample).",
+        (experiment, data, models) =>
         {
-            runDir, threads, device,
-        };
-        command.SetAction(parse =>
-        {
-            var experiment = Open(parse.GetValue(runDir)!, parse.GetValue(threads), parse.GetValue(device)!, output, out var data);
-            using var models = experiment.LoadModels(data);
             var rows = experiment.Score(models, data);
             output.WriteLine($"scored {rows.Count} samples; wrote {Path.Combine(experiment.RunRoot, "scores.csv")}");
-            return CliApp.ExitOk;
-        });
-        return command;
-    }
+        }, output);
 
-    private static Command Evaluate(TextWriter output)
-    {
-        var (runDir, threads, device) = (RunArgument(), Threads(2), Device());
-        var command = new Command("evaluate", "Measure f's utility and write summary.json and report.html from the run's scores.")
+    private static Command Evaluate(TextWriter output) => TrainedRunJob("evaluate",
+        "Measure f's utility and write summary.json and report.html from the run's scores.",
+        (experiment, data, models) =>
         {
-            runDir, threads, device,
-        };
-        command.SetAction(parse =>
-        {
-            var experiment = Open(parse.GetValue(runDir)!, parse.GetValue(threads), parse.GetValue(device)!, output, out var data);
-            using var models = experiment.LoadModels(data);
             string scores = Path.Combine(experiment.RunRoot, "scores.csv");
             if (!File.Exists(scores))
                 throw new InvalidOperationException($"{experiment.RunRoot} has no scores.csv yet: run `clipmem score {experiment.RunRoot}` first.");
-            var result = experiment.Evaluate(models, data, ScoreTable.ReadCsv(scores));
-            SummaryPrinter.Print(result, output);
+            SummaryPrinter.Print(experiment.Evaluate(models, data, ScoreTable.ReadCsv(scores)), output);
+        }, output);
+
+    /// <summary>A job on a run whose f and g are trained: opens the run, rebuilds its data, loads both models, then acts.</summary>
+    private static Command TrainedRunJob(string name, string description, Action<ClipMemExperiment, ExperimentData, TrainedModels> act, TextWriter output)
+    {
+        var (runDir, threads, device) = (RunArgument(), Threads(2), Device());
+        var command = new Command(name, description) { runDir, threads, device };
+        command.SetAction(parse =>
+        {
+            var (run, config) = RunDirectory.OpenExisting(parse.GetValue(runDir)!);
+            var runtime = new RuntimeOptions(parse.GetValue(device)!, parse.GetValue(threads));
+            runtime.Validate();
+            TorchSharp.torch.set_num_threads(runtime.Threads);
+            var data = ExperimentData.Build(config, output);
+            var experiment = new ClipMemExperiment(config, runtime, run, output);
+            using var models = experiment.LoadModels(data);
+            act(experiment, data, models);
             return CliApp.ExitOk;
         });
         return command;
-    }
-
-    private static ClipMemExperiment Open(string root, int threads, string device, TextWriter output, out ExperimentData data)
-    {
-        var (run, config) = RunDirectory.OpenExisting(root);
-        var runtime = new RuntimeOptions(device, threads);
-        runtime.Validate();
-        TorchSharp.torch.set_num_threads(threads);
-        data = ExperimentData.Build(config, output);
-        return new ClipMemExperiment(config, runtime, run, output);
     }
 
     private static Argument<string> RunArgument() => new("run-directory") { Description = "The run directory (created by `clipmem prepare` or `clipmem reproduce`)." };

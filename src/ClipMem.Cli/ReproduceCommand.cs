@@ -18,13 +18,19 @@ public static class ReproduceCommand
             var (config, runtime, root) = options.Read(parse);
             var run = RunDirectory.Open(root, config, runtime);
             output.WriteLine($"run directory: {run.Root} (config {run.ConfigHash})");
-            var bar = new ProgressBar(output);
-            var result = new ClipMemExperiment(config, runtime, run, output) { Progress = bar.Report }.Run();
-            bar.Finish();
-            SummaryPrinter.Print(result, output);
-            return CliApp.ExitOk;
+            return RunAndPrint(config, runtime, run, output);
         });
         return command;
+    }
+
+    /// <summary>Runs the whole experiment with a progress bar and prints its summary (reproduce, derive).</summary>
+    public static int RunAndPrint(ExperimentConfig config, RuntimeOptions runtime, RunDirectory run, TextWriter output)
+    {
+        var bar = new ProgressBar(output);
+        var result = new ClipMemExperiment(config, runtime, run, output) { Progress = bar.Report }.Run();
+        bar.Finish();
+        SummaryPrinter.Print(result, output);
+        return CliApp.ExitOk;
     }
 }
 

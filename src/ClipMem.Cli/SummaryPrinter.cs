@@ -9,14 +9,14 @@ public static class SummaryPrinter
     public static void Print(ClipMemResult result, TextWriter o)
     {
         var s = result.Summary;
-        string N(double v) => double.IsFinite(v) ? ClipMem.Common.SignedNumber.Format(v) : "n/a";
+        string N(double v) => ClipMem.Common.SignedNumber.Format(v);
         string P(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("P1", CultureInfo.InvariantCulture) : "n/a";
         o.WriteLine();
         o.WriteLine($"CLIPMem ({s.AlignmentVariant}) per split, normalised by the S_C range ({s.NormalisationRange:F4}); 95% bootstrap CIs;");
         o.WriteLine($"last column: normalised by the range over clean S_C ({s.CleanNormalisationRange:F4}), the injected mis-captions left out:");
         foreach (var split in new[] { "S_C", "S_S", "S_E", "S_I" })
             o.WriteLine($"  {split}  n={s.SplitSizes[split],-6} mean {N(s.ClipmemMean[split])}  [{N(s.ClipmemCi95[split][0])}, {N(s.ClipmemCi95[split][1])}]   raw {N(s.RawMean[split])}   clean range {N(s.ClipmemMeanCleanRange[split])}");
-        foreach (var (pair, t) in new[] { ("S_C vs S_I", s.TTestCandidatesVsIndependent), ("S_C vs S_S", s.TTestCandidatesVsShared), ("S_S vs S_I", s.TTestSharedVsIndependent) })
+        foreach (var (pair, t) in s.WelchTests)
             o.WriteLine($"  Welch t-test {pair}: t = {t.T:F2}, df = {t.DegreesOfFreedom:F0}, p = {t.PValue:G3}");
         o.WriteLine($"Mis-captions ({s.MiscaptionCount} injected in S_C): AUROC {s.MiscaptionAuroc:F3}, precision@{s.MiscaptionCount} {s.MiscaptionPrecisionAtK:F3}; " +
                     $"mean CLIPMem mis-captioned {N(s.MiscaptionMeanClipmem)} vs clean {N(s.CleanCandidatesMeanClipmem)} (clean S_C under its own range {N(s.CleanCandidatesMeanCleanRange)}; the study's COCO baseline: 0.438)");

@@ -3,11 +3,12 @@ using System.Text.Json.Serialization;
 
 namespace ClipMem.Common;
 
-/// <summary>Signed numbers for reports: "+0.040", "-0.024", and "+0.000" for anything that rounds to zero.</summary>
+/// <summary>Signed numbers for reports: "+0.040", "-0.024", "+0.000" for anything that rounds to zero, "n/a" for NaN.</summary>
 public static class SignedNumber
 {
     public static string Format(double value, int decimals = 3)
     {
+        if (!double.IsFinite(value)) return "n/a";
         double rounded = Math.Round(value, decimals);
         if (rounded == 0) rounded = 0; // no negative zero
         string digits = new('0', decimals);

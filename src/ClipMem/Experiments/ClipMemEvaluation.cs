@@ -43,7 +43,13 @@ public sealed record ClipMemSummary(
     double TrainSeconds,
     double TrainSamplesPerSecond,
     RuntimeOptions Runtime,
-    IReadOnlyDictionary<string, string> Versions);
+    IReadOnlyDictionary<string, string> Versions)
+{
+    /// <summary>The three Welch tests by the split pair they compare, in the order reports give them.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<(string Pair, TTestResult Test)> WelchTests =>
+        [("S_C vs S_I", TTestCandidatesVsIndependent), ("S_C vs S_S", TTestCandidatesVsShared), ("S_S vs S_I", TTestSharedVsIndependent)];
+}
 
 /// <summary>Turns f's and g's embeddings into the score table and the memorization statistics.</summary>
 public sealed class ClipMemEvaluation(ExperimentConfig config, ExperimentData data, EmbeddingSet f, EmbeddingSet g)

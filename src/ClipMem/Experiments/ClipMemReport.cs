@@ -54,8 +54,7 @@ public static class ClipMemReport
             html.Append($"<tr><td>{split}</td><td>{s.SplitSizes[split]}</td><td>{N(s.ClipmemMean[split])}</td><td>[{N(s.ClipmemCi95[split][0])}, {N(s.ClipmemCi95[split][1])}]</td>" +
                         $"<td>{N(s.RawMean[split])}</td><td>[{N(s.RawCi95[split][0])}, {N(s.RawCi95[split][1])}]</td></tr>");
         html.Append("</table><p class=\"note\">").Append(WebUtility.HtmlEncode(
-            string.Join(" ", new[] { ("S_C vs S_I", s.TTestCandidatesVsIndependent), ("S_C vs S_S", s.TTestCandidatesVsShared), ("S_S vs S_I", s.TTestSharedVsIndependent) }
-                .Select(p => $"Welch t-test {p.Item1}: t = {p.Item2.T:F2}, df = {p.Item2.DegreesOfFreedom:F0}, p = {p.Item2.PValue:G3}.")) +
+            string.Join(" ", s.WelchTests.Select(w => $"Welch t-test {w.Pair}: t = {w.Test.T:F2}, df = {w.Test.DegreesOfFreedom:F0}, p = {w.Test.PValue:G3}.")) +
             $" Normalisation range (max - min raw over S_C): {s.NormalisationRange:F4}; over clean S_C (injected mis-captions left out): {s.CleanNormalisationRange:F4}, " +
             $"under which the clean S_C mean is {N(s.CleanCandidatesMeanCleanRange)} (the study's COCO baseline: 0.438).")).Append("</p>");
         html.Append("<h3>Utility</h3><table><tr><th>measure</th><th>value</th></tr>");
@@ -70,5 +69,5 @@ public static class ClipMemReport
         return html.Append("</section>").ToString();
     }
 
-    private static string N(double value) => double.IsFinite(value) ? SignedNumber.Format(value) : "n/a";
+    private static string N(double value) => SignedNumber.Format(value);
 }

@@ -37,7 +37,12 @@ public sealed class RunDirectory
             string? existing = null;
             try { existing = JsonNode.Parse(File.ReadAllText(configPath))?["config_hash"]?.GetValue<string>(); }
             catch (JsonException) { /* handled below */ }
-            if (!HoldsOnlyItsConfig(root))
+            if (HoldsOnlyItsConfig(root))
+            {
+                // Taking over rewrites config.json: not while another process works in the directory.
+                if (existing != hash) using (ClaimOf(root)) { }
+            }
+            else
             {
                 if (existing is null)
                     throw new InvalidOperationException($"{configPath}: unreadable run config; move the directory away or choose another --out.");
@@ -79,7 +84,9 @@ public sealed class RunDirectory
     public const string ConfigFile = "config.json";
 
     /// <summary>The claim a whole run (reproduce, prepare) holds on its directory; jobs claim their own parts.</summary>
-    public RunLock Claim() => RunLock.Acquire(PathOf("run.lock"), $"run directory {Root}");
+    public RunLock Claim() => ClaimOf(Root);
+
+    private static RunLock ClaimOf(string root) => RunLock.Acquire(Path.Combine(root, "run.lock"), $"run directory {root}");
 
     private static bool IsLockFile(string path) =>
         path.EndsWith(".lock", StringComparison.Ordinal) || path.EndsWith(".lock" + RunLock.HolderSuffix, StringComparison.Ordinal);

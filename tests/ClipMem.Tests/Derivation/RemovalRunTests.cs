@@ -49,11 +49,9 @@ public class RemovalRunTests(TinyRuns runs)
     {
         using var dir = new TempDirectory();
         string root = Path.Combine(dir.Path, "removal");
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = CliApp.Run(["derive", "removal", runs.Baseline.RunDirectory, "--remove", "10%", "--ranking", "random", "--out", root], output, error);
-        Assert.True(code == 0, error.ToString());
-        Assert.Contains("removes 6 of 60 S_C samples by random", output.ToString());
+        var (code, output, error) = CliCalls.Run("derive", "removal", runs.Baseline.RunDirectory, "--remove", "10%", "--ranking", "random", "--out", root);
+        Assert.True(code == 0, error);
+        Assert.Contains("removes 6 of 60 S_C samples by random", output);
         using var lineage = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, DerivedRuns.LineageFile)));
         Assert.Equal("random", lineage.RootElement.GetProperty("ranking").GetString());
         Assert.Equal(6, lineage.RootElement.GetProperty("removed").GetArrayLength());

@@ -5,13 +5,7 @@ namespace ClipMem.Tests.Experiments;
 /// <summary>The CLI's contract: help text, exit codes, and errors that say what is wrong.</summary>
 public class CliTests
 {
-    private static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = CliApp.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Output, string Error) Run(params string[] args) => CliCalls.Run(args);
 
     [Fact]
     public void UnknownPresetIsABadInputError()

@@ -40,10 +40,9 @@ public class ExperimentConfigTests
     {
         using var dir = new TempDirectory();
         string run = Path.Combine(dir.Path, "run");
-        var error = new StringWriter();
-        int code = CliApp.Run(["prepare", "--preset", "tiny", "--captions-per-image", "9", "--out", run], new StringWriter(), error);
+        var (code, _, error) = CliCalls.Run("prepare", "--preset", "tiny", "--captions-per-image", "9", "--out", run);
         Assert.Equal(CliApp.ExitBadInput, code);
-        Assert.Contains("captions_per_image = 9", error.ToString());
+        Assert.Contains("captions_per_image = 9", error);
         Assert.False(Directory.Exists(run));
     }
 

@@ -8,13 +8,7 @@ namespace ClipMem.Tests.Jobs;
 [Collection(TorchRandomStateCollection.Name)]
 public class JobCommandsTests
 {
-    private static (int Code, string Output, string Error) Cli(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = CliApp.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Output, string Error) Cli(params string[] args) => CliCalls.Run(args);
 
     [Fact]
     public void PrepareTrainScoreEvaluateInSequenceGiveTheScoresOfReproduce()
@@ -69,6 +63,21 @@ public class JobCommandsTests
             Assert.Contains($"run directory {Path.GetFullPath(dir.Path)} is in use by process pid {Environment.ProcessId}", error);
         }
         Assert.False(Directory.Exists(Path.Combine(dir.Path, "f")));
+    }
+
+    [Fact]
+    public void ADirectoryHoldingOnlyItsConfigIsNotTakenOverWhileAnotherProcessWorksInIt()
+    {
+        using var dir = new TempDirectory();
+        var run = RunDirectory.Open(dir.Path, new ExperimentConfig(ExperimentPreset.Tiny), new RuntimeOptions());
+        string before = File.ReadAllText(Path.Combine(dir.Path, "config.json"));
+        using (run.Claim())
+        {
+            var (code, _, error) = Cli("prepare", "--preset", "tiny", "--seed", "9", "--out", dir.Path);
+            Assert.Equal(CliApp.ExitBadInput, code);
+            Assert.Contains("is in use by process pid", error);
+        }
+        Assert.Equal(before, File.ReadAllText(Path.Combine(dir.Path, "config.json")));
     }
 
     [Fact]

@@ -24,9 +24,13 @@ public static class DerivedRuns
     /// Creates (or reopens) the run that removes the top <paramref name="count"/> of the parent's S_C under
     /// <paramref name="ranking"/> and retrains f. The parent must be finished (it needs its scores).
     /// </summary>
-    public static (RunDirectory Run, ExperimentConfig Config) CreateRemoval(string parentRoot, RemovalRanking ranking, int count, RuntimeOptions runtime, string? root = null)
+    public static (RunDirectory Run, ExperimentConfig Config) CreateRemoval(string parentRoot, RemovalRanking ranking, int count, RuntimeOptions runtime, string? root = null) =>
+        CreateRemoval(ClipMemRuns.Open(parentRoot), ranking, count, runtime, root);
+
+    /// <summary>The same, from a parent already opened with <see cref="ClipMemRuns.Open"/>.</summary>
+    public static (RunDirectory Run, ExperimentConfig Config) CreateRemoval(ClipMemResult parent, RemovalRanking ranking, int count, RuntimeOptions runtime, string? root = null)
     {
-        var parent = ClipMemRuns.Open(parentRoot);
+        string parentRoot = parent.RunDirectory;
         if (parent.Config.Removal is not null)
             throw new ArgumentException($"{parentRoot} is itself a removal run; derive removals from the baseline run it came from.");
         var removal = new Removal(parent.Config.Hash(), ranking, count);

@@ -20,6 +20,8 @@ public sealed class ClipParadigm : IParadigm
 
     private BpeTokenizer? _tokenizer;
     private (ExperimentData Data, ImageCache Cache)? _images;
+    // The last embeddings, so scoring and evaluation in one process (reproduce) read them once.
+    private (ClipModel F, ClipModel G, (string, string)? Checkpoints, EmbeddingSet EmbF, EmbeddingSet EmbG)? _embeddings;
 
     public string Name => ParadigmName;
 
@@ -85,6 +87,8 @@ public sealed class ClipParadigm : IParadigm
     /// </summary>
     public (EmbeddingSet F, EmbeddingSet G) Embeddings(ClipModel f, ClipModel g, ParadigmContext context, (string F, string G)? checkpoints)
     {
+        if (_embeddings is { } last && ReferenceEquals(last.F, f) && ReferenceEquals(last.G, g) && last.Checkpoints == checkpoints)
+            return (last.EmbF, last.EmbG);
         var phase = Stopwatch.StartNew();
         var preset = context.Config.Preset;
         var ids = Enum.GetValues<Split>().SelectMany(context.Data.Plan.Members).ToList();
@@ -110,6 +114,7 @@ public sealed class ClipParadigm : IParadigm
         if (missing.Count > 0)
             context.Log.WriteLine($"embedded {ids.Count} samples x {preset.ScoringViews + 1} views with {string.Join(" and ", missing.Select(m => wanted.IndexOf(m) == 0 ? "f" : "g"))} in {phase.Elapsed.TotalSeconds:F0} s");
         var sets = wanted.Select(w => w.Cached ?? computed[missing.IndexOf(w)]).ToList();
+        _embeddings = (f, g, checkpoints, sets[0], sets[1]);
         return (sets[0], sets[1]);
     }
 
