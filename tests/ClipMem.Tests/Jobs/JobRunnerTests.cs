@@ -108,8 +108,9 @@ public class ParentWatchTests
         var clock = Stopwatch.StartNew();
         process.StandardInput.Close(); // what the kernel does when the parent dies
         Assert.True(process.WaitForExit(30_000), "the child went on after its parent's end");
-        Assert.Equal(ParentWatch.CliExitWhenOrphaned, process.ExitCode);
-        Assert.Contains("the parent process ended", await error);
+        string stderr = await error;
+        Assert.True(process.ExitCode == ParentWatch.CliExitWhenOrphaned, $"exit code {process.ExitCode}, standard error:\n{stderr}");
+        Assert.Contains("the parent process ended", stderr);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30));
     }
 }
