@@ -37,7 +37,7 @@ public sealed class PyTorchPeer(string pythonPath, string scriptPath)
             throw new ArgumentException("The peer builds towers of one width, depth and head count; the config differs between towers.");
         string[] arguments =
         [
-            scriptPath, "--table", tablePath, "--threads", options.Threads.ToString(), "--batch", options.BatchSize.ToString(),
+            Path.GetFullPath(scriptPath), "--table", Path.GetFullPath(tablePath), "--threads", options.Threads.ToString(), "--batch", options.BatchSize.ToString(),
             "--steps", options.BareSteps.ToString(), "--pipeline-steps", options.PipelineSteps.ToString(), "--warmup", options.WarmupSteps.ToString(),
             "--image-size", vision.ImageSize.ToString(), "--patch", vision.PatchSize.ToString(), "--width", vision.Width.ToString(),
             "--layers", vision.Layers.ToString(), "--heads", vision.Heads.ToString(), "--context", text.ContextLength.ToString(),
@@ -90,7 +90,8 @@ public sealed class PyTorchPeer(string pythonPath, string scriptPath)
 
     private (int Code, string Output, string Error) Run(IEnumerable<string> arguments, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo(pythonPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // Its own working directory, as for ClipMemCommand: torch's MKL aborts in a deleted current directory.
+        var start = new ProcessStartInfo(pythonPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = AppContext.BaseDirectory };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         try
         {

@@ -113,4 +113,14 @@ public class ParentWatchTests
         Assert.Contains("the parent process ended", stderr);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30));
     }
+
+    [Fact]
+    public void AChildJobRunsInTheCommandsFolderNotInTheCallersCurrentDirectory()
+    {
+        // A notebook runner switches this process's directory to a notebook folder that a test then deletes; a
+        // child started there died at once (MKL cannot load libtorch without a working directory).
+        var start = ClipMemCommand.StartInfo(["diagnose", "native-lifetimes"]);
+        Assert.Equal(Path.GetDirectoryName(ClipMemCommand.Locate()), start.WorkingDirectory);
+        Assert.True(Directory.Exists(start.WorkingDirectory));
+    }
 }

@@ -39,10 +39,18 @@ public static class ClipMemCommand
             $"src/ClipMem.Cli build output. Build the solution (dotnet build -c Release) or set {EnvironmentVariable}.");
     }
 
+    /// <summary>
+    /// The child runs in the CLI's own folder, not in this process's current directory: that may be a notebook's
+    /// folder a runner switched to, later deleted, and libtorch's MKL aborts a process whose working directory is
+    /// gone ("Intel oneMKL FATAL ERROR: Cannot load libtorch_cpu.so", exit code 2; seen in CI while a notebook
+    /// test ran). Paths in the arguments are therefore absolute.
+    /// </summary>
     public static ProcessStartInfo StartInfo(IEnumerable<string> arguments)
     {
+        string cli = Locate();
         var start = new ProcessStartInfo(DotnetHost())
         {
+            WorkingDirectory = Path.GetDirectoryName(cli)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             // Held open and never written: the child stops when this process ends (ParentWatch).
@@ -51,7 +59,7 @@ public static class ClipMemCommand
         };
         start.Environment[ParentWatch.EnvironmentVariable] = "1";
         start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(Locate());
+        start.ArgumentList.Add(cli);
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         return start;
     }

@@ -137,7 +137,7 @@ public sealed class LeaveSetOutRun(ExperimentConfig config, RuntimeOptions runti
     }
 
     private JobSpec TrainJob(string name, int threads) => new($"training {name}",
-        ["train", run.Root, "--model", name, "--threads", threads.ToString(CultureInfo.InvariantCulture), "--device", runtime.Device],
+        ["train", Path.GetFullPath(run.Root), "--model", name, "--threads", threads.ToString(CultureInfo.InvariantCulture), "--device", runtime.Device],
         run.PathOf(Path.Combine(name, "train.log")));
 
     private int TotalSteps(string name, ExperimentData data) => Membership(name, data).Count / config.Preset.BatchSize * config.Preset.Epochs;
