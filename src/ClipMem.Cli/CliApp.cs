@@ -22,6 +22,7 @@ public static class CliApp
             BenchCommand.Create(output),
             DiagnoseCommand.Create(output),
             DeriveCommand.Create(output),
+            ConfigCommand.Create(output),
         };
         foreach (var job in JobCommands.Create(output)) root.Subcommands.Add(job);
         var parsed = root.Parse(args);

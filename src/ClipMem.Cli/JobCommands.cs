@@ -54,7 +54,7 @@ public static class JobCommands
             var (run, config) = RunDirectory.OpenExisting(parse.GetValue(runDir)!);
             var runtime = new RuntimeOptions(parse.GetValue(device)!, parse.GetValue(threads));
             // Progress goes to standard output as lines the parent process (reproduce, a notebook) reads back.
-            var runner = new LeaveSetOutRun(config, runtime, run, ParadigmCatalog.Create(config.Paradigm), output)
+            var runner = new LeaveSetOutRun(config, runtime, run, ParadigmCatalog.Create(config.Model.Paradigm), output)
             {
                 Progress = p => output.WriteLine(ProgressLine.Format(p)),
             };
@@ -114,10 +114,14 @@ public static class JobCommands
     }
 }
 
-/// <summary>The options that define an experiment, shared by `reproduce` and `prepare`.</summary>
+/// <summary>
+/// The options that define an experiment, shared by `reproduce` and `prepare`: a preset or a config file to
+/// start from, and the flags that override single fields of it. A flag not given leaves the field as it is.
+/// </summary>
 public sealed class ExperimentOptions
 {
-    private readonly Option<string> _preset = new("--preset") { Description = "tiny (seconds), quick (default, minutes on 2 cores) or paper (the study's sizes; needs a GPU).", DefaultValueFactory = _ => "quick" };
+    private readonly Option<string?> _preset = new("--preset") { Description = "tiny (seconds), quick (the default, minutes on 2 cores) or paper (the study's sizes; needs a GPU)." };
+    private readonly Option<string?> _config = new("--config") { Description = "A JSON experiment config to start from instead of a preset (`clipmem config --preset quick` prints one)." };
     private readonly Option<string> _dataset = CommonOptions.Dataset();
     private readonly Option<string?> _dataPath = CommonOptions.DataPath();
     private readonly Option<ulong> _seed = CommonOptions.Seed();
@@ -125,22 +129,57 @@ public sealed class ExperimentOptions
     private readonly Option<string> _device = JobCommands.Device();
     private readonly Option<int> _threads = new("--threads") { Description = "Torch threads in total.", DefaultValueFactory = _ => 2 };
     private readonly Option<bool> _sequential = new("--sequential") { Description = "Train f then g with all threads, instead of both at once with one thread each." };
-    private readonly Option<double> _noise = new("--text-noise") { Description = "Gaussian noise sigma on text embeddings during training (mitigation; 0 = off).", DefaultValueFactory = _ => 0 };
+    private readonly Option<double?> _noise = new("--text-noise") { Description = "Mitigation: Gaussian noise of this sigma on the text embeddings during training (0 = off)." };
     private readonly Option<bool> _independentOrder = new("--independent-batch-order") { Description = "Shuffle f's and g's memberships independently instead of sharing the S_S batch order (common random numbers)." };
-    private readonly Option<int> _captions = new("--captions-per-image") { Description = "Captions of each image used for training and scoring: 1 (the study's baseline) to 5 (its multi-caption mitigation).", DefaultValueFactory = _ => 1 };
+    private readonly Option<int?> _captions = new("--captions-per-image") { Description = "Captions of each image used for training (and scoring): 1 (the study's baseline) to 5 (its multi-caption mitigation)." };
+    private readonly Option<int?> _scoringCaptions = new("--scoring-captions-per-image") { Description = "Captions of each image CLIPMem averages over (default: the ones trained on)." };
+    private readonly Option<int?> _epochs = new("--epochs") { Description = "Training epochs (the recipe's; default: the preset's)." };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _preset, _dataset, _dataPath, _seed, _out, _device, _threads, _sequential, _noise, _captions, _independentOrder })
+        foreach (var option in new Option[] { _preset, _config, _dataset, _dataPath, _seed, _out, _device, _threads, _sequential, _noise, _captions, _scoringCaptions, _epochs, _independentOrder })
             command.Options.Add(option);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(_preset) is not null && result.GetValue(_config) is not null)
+                result.AddError("--preset and --config both name a starting point: give one.");
+        });
     }
 
     public (ExperimentConfig Config, RuntimeOptions Runtime, string Root) Read(ParseResult parse)
     {
-        var config = new ExperimentConfig(ExperimentPreset.Named(parse.GetValue(_preset)!), parse.GetValue(_dataset)!, parse.GetValue(_dataPath),
-            parse.GetValue(_seed), parse.GetValue(_noise), CaptionsPerImage: parse.GetValue(_captions),
-            SharedBatchOrder: !parse.GetValue(_independentOrder));
+        var config = parse.GetValue(_config) is { } file ? ExperimentConfigFile.Read(file) : ExperimentPreset.Named(parse.GetValue(_preset) ?? "quick");
+        var data = config.Data;
+        if (Given(parse, _dataset)) data = data with { Dataset = parse.GetValue(_dataset)! };
+        if (Given(parse, _dataPath)) data = data with { DataPath = parse.GetValue(_dataPath) };
+        if (parse.GetValue(_captions) is { } captions) data = data with { CaptionsPerImage = captions };
+        if (parse.GetValue(_scoringCaptions) is { } scored) data = data with { ScoringCaptionsPerImage = scored };
+        if (parse.GetValue(_independentOrder)) data = data with { SharedBatchOrder = false };
+        config = config with { Data = data };
+        if (Given(parse, _seed)) config = config with { Seed = parse.GetValue(_seed) };
+        if (parse.GetValue(_epochs) is { } epochs) config = config with { Recipe = config.Recipe with { Epochs = epochs, CheckpointEveryEpochs = Math.Max(1, epochs / 4) } };
+        if (parse.GetValue(_noise) is { } sigma) config = config.With(sigma == 0 ? null : new ClipMem.Experiments.Mitigations.TextEmbeddingNoise(sigma));
+        config.Validate();
         var runtime = new RuntimeOptions(parse.GetValue(_device)!, parse.GetValue(_threads), !parse.GetValue(_sequential));
         return (config, runtime, parse.GetValue(_out) ?? RunDirectory.DefaultPath(config));
+    }
+
+    private static bool Given<T>(ParseResult parse, Option<T> option) => parse.GetResult(option) is { Implicit: false };
+}
+
+/// <summary>`clipmem config`: prints a preset's full config as JSON, the file `--config` reads.</summary>
+public static class ConfigCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var preset = new Option<string>("--preset") { Description = "The preset to print.", DefaultValueFactory = _ => "quick" };
+        preset.AcceptOnlyFromAmong([.. ExperimentPreset.All.Select(p => p.Preset)]);
+        var command = new Command("config", "Print a preset's experiment config as JSON: every section and field, to edit and pass back with --config.") { preset };
+        command.SetAction(parse =>
+        {
+            output.WriteLine(ExperimentConfigFile.Serialize(ExperimentPreset.Named(parse.GetValue(preset)!)));
+            return CliApp.ExitOk;
+        });
+        return command;
     }
 }

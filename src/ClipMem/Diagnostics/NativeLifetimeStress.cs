@@ -3,6 +3,7 @@ using ClipMem.Data;
 using ClipMem.Data.Splits;
 using ClipMem.Data.Text;
 using ClipMem.Experiments;
+using ClipMem.Experiments.Paradigms;
 using ClipMem.Memorization;
 using ClipMem.Models;
 using ClipMem.Training;
@@ -42,13 +43,13 @@ public static class NativeLifetimeStress
     public static Result Run(TimeSpan duration, TextWriter log, bool control = false)
     {
         torch.set_num_threads(1);
-        var config = new ExperimentConfig(ExperimentPreset.Tiny);
+        var config = ExperimentPreset.Tiny;
         var data = ExperimentData.Build(config, TextWriter.Null);
         var members = data.Plan.MembershipOfF;
-        var tokenizer = BpeTrainer.Train(members.SelectMany(id => data.Effective[id].Captions), config.Preset.VocabularySize);
-        var images = new ImageCache(data.Effective, config.Preset.Resolution);
-        var pipeline = new ClipDataPipeline(images, members, tokenizer, 32, config.Preset.Resolution, AugmentationOptions.Training, config.Seed);
-        using var model = new ClipModel(config.Preset.ModelConfig(tokenizer.VocabularySize));
+        var tokenizer = BpeTrainer.Train(members.SelectMany(id => data.Effective[id].Captions), config.Model.VocabularySize);
+        var images = new ImageCache(data.Effective, config.Data.Resolution);
+        var pipeline = new ClipDataPipeline(images, members, tokenizer, 32, config.Data.Resolution, AugmentationOptions.Training, config.Seed);
+        using var model = new ClipModel(ClipParadigm.ModelConfig(config, tokenizer.VocabularySize));
 
         var clock = Stopwatch.StartNew();
         int collections = 0, steps = 0, batches = 0, passes = 0;
@@ -87,7 +88,7 @@ public static class NativeLifetimeStress
                 if (++steps % 200 == 0)
                 {
                     // Scoring: the embedder's batched inference.
-                    new ClipEmbedder(images, pipeline, config.Preset.Resolution, views: 2, config.Seed).Embed(model, probe, "stress");
+                    new ClipEmbedder(images, pipeline, config.Data.Resolution, views: 2, config.Seed).Embed(model, probe, "stress");
                     passes++;
                 }
                 if (steps % 2000 == 0)

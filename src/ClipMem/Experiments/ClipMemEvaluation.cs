@@ -59,10 +59,10 @@ public sealed class ClipMemEvaluation(ExperimentConfig config, ExperimentData da
     public IReadOnlyList<ScoreRow> ScoreRows()
     {
         var plan = data.Plan;
-        var variant = config.AlignmentVariant;
+        var variant = config.Scoring.Alignment;
         var reference = plan.Members(Split.Extra).ToList();
         DeterministicRandom.For(config.Seed, "reference-pool").Shuffle(reference);
-        reference = reference.Take(config.Preset.ReferenceSize).ToList();
+        reference = reference.Take(config.Scoring.ReferenceSize).ToList();
 
         var ids = Enum.GetValues<Split>().SelectMany(plan.Members).ToList();
         var scores = ClipMemScorer.Score(f, g, ids, reference, variant);
@@ -112,7 +112,7 @@ public sealed class ClipMemEvaluation(ExperimentConfig config, ExperimentData da
         List<double> Scores(string split) => bySplit[split].Select(r => r.ClipMem).ToList();
 
         return new ClipMemSummary(
-            config.Preset.Name, config.Dataset, config.Seed, config.AlignmentVariant.ToString().ToLowerInvariant(),
+            config.Preset, config.Data.Dataset, config.Seed, config.Scoring.Alignment.ToString().ToLowerInvariant(),
             bySplit.ToDictionary(kv => kv.Key, kv => kv.Value.Count),
             mean, ci, rawMean, rawCi, range,
             Statistics.WelchTTest(Scores("S_C"), Scores("S_I")),

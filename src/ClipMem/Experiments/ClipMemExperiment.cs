@@ -30,7 +30,7 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
 
     public Action<TrainingProgress>? Progress { get; init; }
 
-    public ExperimentPreset Preset => config.Preset;
+    public ExperimentConfig Config => config;
 
     public string RunRoot => run.Root;
 
@@ -133,7 +133,7 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
     {
         var phase = Stopwatch.StartNew();
         pipeline ??= _clip.Pipeline(Runner.Context(data), data.Plan.MembershipOfF);
-        embF ??= new ClipEmbedder(models.Images, pipeline, Preset.Resolution, views: 1, config.Seed, models.Device)
+        embF ??= new ClipEmbedder(models.Images, pipeline, config.Data.Resolution, views: 1, config.Seed, models.Device)
             .Embed(models.F, data.Plan.Members(Split.Extra).ToList(), "f, S_E only, for retrieval");
         var utility = new UtilityEvaluation(config, models.Device, run.PathOf("supervised_reference"), log).Measure(models.F, pipeline, embF, data);
         log.WriteLine($"utility measured in {phase.Elapsed.TotalSeconds:F0} s");

@@ -53,8 +53,13 @@ public static class ClipMemRuns
         JsonNode? node;
         try { node = JsonNode.Parse(File.ReadAllText(configPath)); }
         catch (JsonException e) { throw new InvalidOperationException($"{configPath}: unreadable run config ({e.Message}).", e); }
-        var config = node?["config"]?.Deserialize<ExperimentConfig>(Json.Options)
-                     ?? throw new InvalidOperationException($"{configPath}: no 'config' entry.");
+        var section = node?["config"] ?? throw new InvalidOperationException($"{configPath}: no 'config' entry.");
+        ExperimentConfig config;
+        try { config = ExperimentConfigFile.Parse(section.ToJsonString(), configPath); }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException($"{e.Message} If an older version of the workbench wrote this run, rerun it with this one (into a new --out).", e);
+        }
         string? recorded = node["config_hash"]?.GetValue<string>();
         if (recorded != config.Hash())
             throw new InvalidOperationException(

@@ -159,7 +159,7 @@ public static class ClipMemViews
     /// <param name="images">Decoded images to reuse (the report passes the run's cache); a fresh cache when null.</param>
     public static IReadOnlyList<GalleryItem> Tiles(ClipMemResult result, IEnumerable<ScoreRow> rows, ImageCache? images = null)
     {
-        images ??= new ImageCache(result.Data.Effective, result.Config.Preset.Resolution);
+        images ??= new ImageCache(result.Data.Effective, result.Config.Data.Resolution);
         return rows.Select(r =>
         {
             var sample = result.Data.Effective[new SampleId(r.SampleId)];

@@ -2,61 +2,105 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ClipMem.Common;
-using ClipMem.Experiments.Derivation;
+using ClipMem.Experiments.Mitigations;
 using ClipMem.Experiments.Paradigms;
-using ClipMem.Memorization;
+using ClipMem.Training;
 
 namespace ClipMem.Experiments;
 
 /// <summary>
-/// Everything that determines an experiment's results. Its hash names the run directory's content: the
-/// same config reuses trained models, embeddings and scores; a different one never overwrites them.
-/// Device and thread count are <see cref="RuntimeOptions"/>, recorded but not part of the identity.
+/// Everything that determines an experiment's results, in the sections a researcher thinks in: data, model,
+/// recipe (the trainer's own <see cref="TrainingOptions"/>), scoring, utility and the mitigations applied. Its
+/// hash names the run directory's content: the same config reuses trained models, embeddings and scores; a
+/// different one never overwrites them. Device and thread count are <see cref="RuntimeOptions"/>, recorded
+/// but not part of the identity. The named starting points are <see cref="ExperimentPreset"/>.
 /// </summary>
 public sealed record ExperimentConfig(
-    ExperimentPreset Preset,
-    string Dataset = "synthetic-scenes",
-    string? DataPath = null,
-    ulong Seed = 0,
-    double TextNoiseSigma = 0,
-    AlignmentVariant AlignmentVariant = AlignmentVariant.Contrastive,
-    int CaptionsPerImage = 1,
-    Removal? Removal = null,
-    bool SharedBatchOrder = true,
-    string Paradigm = ClipParadigm.ParadigmName)
+    string Preset,
+    DataSettings Data,
+    ModelSettings Model,
+    TrainingOptions Recipe,
+    ScoringSettings Scoring,
+    UtilitySettings Utility,
+    IReadOnlyList<Mitigation> Mitigations,
+    ulong Seed = 0)
 {
+    /// <summary>The mitigation of this kind the config applies, or null.</summary>
+    public T? Mitigation<T>() where T : Mitigation => Mitigations.OfType<T>().SingleOrDefault();
+
+    /// <summary>This config with the mitigation of its kind replaced (or added); null removes the kind.</summary>
+    public ExperimentConfig With<T>(T? mitigation) where T : Mitigation =>
+        this with { Mitigations = [.. Mitigations.Where(m => m is not T), .. mitigation is null ? [] : new Mitigation[] { mitigation }] };
+
+    /// <summary>This config on another dataset (and folder, for the datasets a researcher provides).</summary>
+    public ExperimentConfig WithDataset(string dataset, string? dataPath = null) => this with { Data = Data with { Dataset = dataset, DataPath = dataPath } };
+
+    /// <summary>One line for logs and notebooks: preset, dataset, seed, captions and the mitigations applied.</summary>
+    public string Describe() =>
+        $"preset {Preset}, dataset {Data.Dataset}, seed {Seed}, {Data.CaptionsPerImage} caption(s) per image, mitigations: " +
+        (Mitigations.Count == 0 ? "none" : string.Join(", ", Mitigations.Select(m => m.ToString())));
+
     /// <summary>
-    /// The captions of each image that training and scoring use: the first CaptionsPerImage of its captions
-    /// (all of them when it has fewer). 1 is the study's baseline, "1 image, 1 caption"; 2..5 are its
-    /// multi-caption mitigation (PAPER.md findings 5 and 6), one caption drawn uniformly per visit.
+    /// The trainer's options for one model of this run: the recipe, with the experiment's seed (the recipe's
+    /// own seed field is not the experiment's to set twice).
     /// </summary>
-    public const int MaxCaptionsPerImage = 5;
+    public TrainingOptions TrainingOptions() => Recipe with { Seed = Seed };
 
-    // SharedBatchOrder: f lists its members as S_S then S_C, g as S_S then S_I, so the same shuffle puts every
-    // S_S sample in the same batch position for both (common random numbers: f and g then differ only by the
-    // S_C / S_I slots). Off, each model shuffles its own sorted membership.
-
-    /// <summary>Checks every field before anything is written or trained; a bad value names the field and what it allows.</summary>
+    /// <summary>Checks every section before anything is written or trained; a bad value names its field and what it allows.</summary>
     public void Validate()
     {
-        if (CaptionsPerImage is < 1 or > MaxCaptionsPerImage)
-            throw new ArgumentException($"captions_per_image = {CaptionsPerImage}: allowed values are 1..{MaxCaptionsPerImage} (1 = the study's baseline).");
-        if (!Enum.IsDefined(AlignmentVariant))
-            throw new ArgumentException($"alignment_variant = {(int)AlignmentVariant}: allowed values are {string.Join(", ", Enum.GetNames<AlignmentVariant>().Select(n => n.ToLowerInvariant()))}.");
-        if (TextNoiseSigma < 0 || !double.IsFinite(TextNoiseSigma))
-            throw new ArgumentException($"text_noise_sigma = {TextNoiseSigma}: allowed values are finite numbers >= 0 (0 = off).");
-        if (!ParadigmCatalog.Names.Contains(Paradigm))
-            throw new ArgumentException($"paradigm = {Paradigm}: allowed values are {string.Join(", ", ParadigmCatalog.Names)}.");
-        if (string.IsNullOrWhiteSpace(Dataset)) throw new ArgumentException("dataset is empty: name one of the known datasets (`clipmem data list`).");
+        if (string.IsNullOrWhiteSpace(Preset)) throw new ArgumentException("preset is empty: name the preset this config started from (tiny, quick, paper).");
+        Data.Validate();
+        Model.Validate();
+        ValidateRecipe();
+        Scoring.Validate();
+        Utility.Validate();
+        foreach (var kind in Mitigations.GroupBy(m => m.Kind).Where(g => g.Count() > 1))
+            throw new ArgumentException($"mitigations: '{kind.Key}' appears {kind.Count()} times; each kind is applied once.");
+        foreach (var mitigation in Mitigations) mitigation.Validate();
     }
 
+    private void ValidateRecipe()
+    {
+        if (Recipe.Seed != 0 && Recipe.Seed != Seed)
+            throw new ArgumentException($"recipe.seed = {Recipe.Seed}: allowed values are 0 or the experiment's seed ({Seed}); the experiment's seed sets it, so set `seed` instead.");
+        try { Recipe.Validate(); }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new ArgumentException($"recipe.{JsonNamingPolicy.SnakeCaseLower.ConvertName(e.ParamName ?? "?")} = {e.ActualValue}: {FirstLine(e.Message)}.", e);
+        }
+    }
+
+    internal static string FirstLine(string message) => message.Split('\n')[0].Trim().TrimEnd('.');
+
+    /// <summary>
+    /// The identity of the results: every field that changes them, and nothing else. Left out are the preset's
+    /// name (a label), the recipe's seed (<see cref="TrainingOptions()"/> sets it from <see cref="Seed"/>) and its
+    /// checkpoint interval (a resumed run is bit-identical to an uninterrupted one). The data path counts by its
+    /// full path: another folder is other data.
+    /// </summary>
     public string Hash()
     {
-        // The data path is part of the identity by its full path: another folder is other data.
-        var identity = this with { DataPath = DataPath is null ? null : Path.GetFullPath(DataPath) };
+        var identity = new
+        {
+            data = Data with { DataPath = Data.DataPath is null ? null : Path.GetFullPath(Data.DataPath) },
+            model = Model,
+            recipe = Recipe with { Seed = 0, CheckpointEveryEpochs = 0 },
+            scoring = Scoring,
+            utility = Utility,
+            mitigations = Mitigations,
+            seed = Seed,
+        };
         var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(identity, Json.Line)));
         return Convert.ToHexStringLower(bytes)[..16];
     }
+
+    // A record's generated equality compares the mitigation list by reference; configs are equal by content.
+    public bool Equals(ExperimentConfig? other) =>
+        other is not null && Preset == other.Preset && Data == other.Data && Model == other.Model && Recipe == other.Recipe &&
+        Scoring == other.Scoring && Utility == other.Utility && Seed == other.Seed && Mitigations.SequenceEqual(other.Mitigations);
+
+    public override int GetHashCode() => HashCode.Combine(Data, Model, Recipe, Scoring, Utility, Seed, Mitigations.Count);
 }
 
 /// <summary>How to run, not what to compute: device, threads, placement of the two models.</summary>

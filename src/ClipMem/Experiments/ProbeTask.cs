@@ -19,27 +19,28 @@ public sealed record ProbeTask(string Description, CaptionDataset Train, Caption
     /// <summary>The probe for a dataset, or null where the data carries no labels to probe with.</summary>
     public static ProbeTask? For(ExperimentConfig config, TextWriter log)
     {
-        var preset = config.Preset;
-        switch (config.Dataset)
+        var utility = config.Utility;
+        int resolution = config.Data.Resolution;
+        switch (config.Data.Dataset)
         {
             case SyntheticScenes.DatasetName or "scenes" or "synthetic":
                 // Own seed stream and id prefix: disjoint from the training pool by construction.
-                var all = SyntheticScenes.ProbeSet(preset.ProbeTrain + preset.ProbeTest, preset.Resolution, config.Seed + 1_000_003);
-                return Split("one large shape per image, 9 shape classes; colour, texture, background, position and noise vary", all, preset,
+                var all = SyntheticScenes.ProbeSet(utility.ProbeTrain + utility.ProbeTest, resolution, config.Seed + 1_000_003);
+                return Split("one large shape per image, 9 shape classes; colour, texture, background, position and noise vary", all, utility,
                     ["a {0}.", "a picture of a {0}.", "a large {0}.", "an image showing a {0}."]);
             case RealDatasetFetcher.FashionMnist or RealDatasetFetcher.Mnist:
                 // The IDX test split is never part of the training pool (which comes from the train split).
-                var test = RealDatasets.Open(config.Dataset, log, new RealDatasetOptions(IdxSplit.Test, preset.ProbeTrain + preset.ProbeTest));
-                return Split("the dataset's own test split, its 10 classes", test, preset, ["a photo of a {0}.", "a {0}.", "a picture of the {0}."]);
+                var test = RealDatasets.Open(config.Data.Dataset, log, new RealDatasetOptions(IdxSplit.Test, utility.ProbeTrain + utility.ProbeTest));
+                return Split("the dataset's own test split, its 10 classes", test, utility, ["a photo of a {0}.", "a {0}.", "a picture of the {0}."]);
             default:
                 return null;
         }
     }
 
-    private static ProbeTask Split(string description, CaptionDataset all, ExperimentPreset preset, IReadOnlyList<string> prompts)
+    private static ProbeTask Split(string description, CaptionDataset all, UtilitySettings utility, IReadOnlyList<string> prompts)
     {
         var classes = all.Select(s => s.Labels[0]).Distinct().Order(StringComparer.Ordinal).ToList();
-        int train = Math.Min(preset.ProbeTrain, all.Count * 2 / 3);
+        int train = Math.Min(utility.ProbeTrain, all.Count * 2 / 3);
         var train_ = all.Subset(all.Take(train).Select(s => s.Id), $"{all.Name}-probe-train");
         var test = all.Subset(all.Skip(train).Select(s => s.Id), $"{all.Name}-probe-test");
         return new ProbeTask(description, train_, test, classes, prompts);

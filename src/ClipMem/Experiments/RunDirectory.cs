@@ -96,7 +96,7 @@ public sealed class RunDirectory
 
     /// <summary>Default location: runs/&lt;preset&gt;-&lt;dataset&gt;-seed&lt;seed&gt;-&lt;hash&gt; under the working directory.</summary>
     public static string DefaultPath(ExperimentConfig config) =>
-        Path.Combine("runs", $"{config.Preset.Name}-{config.Dataset}-seed{config.Seed}-{config.Hash()}");
+        Path.Combine("runs", $"{config.Preset}-{config.Data.Dataset}-seed{config.Seed}-{config.Hash()}");
 
     public string PathOf(string name) => Path.Combine(Root, name);
 

@@ -72,11 +72,12 @@ public static class TrainingViews
         return figure;
     }
 
-    /// <summary>The training recipe of a preset beside the study's COCO recipe (PAPER.md section 1).</summary>
-    public static DataFrame Recipe(ExperimentPreset preset, ClipModel? model = null)
+    /// <summary>The training recipe of a config beside the study's COCO recipe (PAPER.md section 1).</summary>
+    public static DataFrame Recipe(ExperimentConfig config, ClipModel? model = null)
     {
-        var m = preset.ModelConfig(preset.VocabularySize);
-        var sizes = preset.Splits ?? SplitSizes.ScaledTo(preset.PoolSize);
+        var m = Paradigms.ClipParadigm.ModelConfig(config, config.Model.VocabularySize);
+        var sizes = config.Data.Splits ?? SplitSizes.ScaledTo(config.Data.PoolSize);
+        var recipe = config.Recipe;
         var rows = new List<(string Setting, string Ours, string Study)>
         {
             ("training pool (S_S + S_C)", $"{sizes.Shared + sizes.Candidates:N0} samples", "70,000 (COCO)"),
@@ -84,15 +85,15 @@ public static class TrainingViews
             ("text encoder", $"width {m.Text.Width}, {m.Text.Layers} layers, context {m.Text.ContextLength}", "width 512, 12 layers, context 77"),
             ("embedding width", $"{m.EmbedDim}", "512"),
             ("parameters", model is null ? "(build the model to count)" : $"{model.ParameterCount():N0}", "about 151 M"),
-            ("epochs", $"{preset.Epochs}", "100"),
-            ("batch size", $"{preset.BatchSize}", "128"),
-            ("optimizer", $"AdamW lr {preset.LearningRate:G3}, betas 0.9/0.98, eps 1e-6, wd {preset.WeightDecay}", "AdamW lr 5e-4, betas 0.9/0.98, eps 1e-6, wd 0.2"),
-            ("schedule", $"warm-up {preset.WarmupFraction:P0} of steps, then cosine", "warm-up, then cosine"),
+            ("epochs", $"{recipe.Epochs}", "100"),
+            ("batch size", $"{recipe.BatchSize}", "128"),
+            ("optimizer", $"AdamW lr {recipe.LearningRate:G3}, betas {recipe.Beta1}/{recipe.Beta2}, eps {recipe.Epsilon:G3}, wd {recipe.WeightDecay}", "AdamW lr 5e-4, betas 0.9/0.98, eps 1e-6, wd 0.2"),
+            ("schedule", $"warm-up {recipe.WarmupFraction:P0} of steps, then cosine", "warm-up, then cosine"),
             ("logit scale", "learned, init 1/0.07, clamped at 100", "learned, init 1/0.07, clamped at 100"),
         };
         return new DataFrame(
             new StringDataFrameColumn("setting", rows.Select(r => r.Setting)),
-            new StringDataFrameColumn($"this run ({preset.Name})", rows.Select(r => r.Ours)),
+            new StringDataFrameColumn($"this run ({config.Preset})", rows.Select(r => r.Ours)),
             new StringDataFrameColumn("study (COCO)", rows.Select(r => r.Study)));
     }
 

@@ -33,20 +33,20 @@ public sealed class UtilityEvaluation(ExperimentConfig config, Device device, st
         var probe = ProbeTask.For(config, log);
         if (probe is null)
         {
-            log.WriteLine($"utility: {config.Dataset} has no labelled probe set; reporting retrieval only");
+            log.WriteLine($"utility: {config.Data.Dataset} has no labelled probe set; reporting retrieval only");
             return new UtilityResult(null, null, null, null, retrieval, null);
         }
-        var preset = config.Preset;
-        var trainImages = new ImageCache(probe.Train, preset.Resolution);
-        var testImages = new ImageCache(probe.Test, preset.Resolution);
+        int resolution = config.Data.Resolution;
+        var trainImages = new ImageCache(probe.Train, resolution);
+        var testImages = new ImageCache(probe.Test, resolution);
         var trainIds = probe.Train.Select(s => s.Id).ToList();
         var testIds = probe.Test.Select(s => s.Id).ToList();
         var trainLabels = probe.LabelsOf(probe.Train);
         var testLabels = probe.LabelsOf(probe.Test);
 
         double Probe(VisionTransformer visual) => LinearProbe.Fit(
-            ImageFeatures.Extract(visual, trainImages, trainIds, preset.Resolution, device), trainLabels,
-            ImageFeatures.Extract(visual, testImages, testIds, preset.Resolution, device), testLabels, config.Seed).TestAccuracy;
+            ImageFeatures.Extract(visual, trainImages, trainIds, resolution, device), trainLabels,
+            ImageFeatures.Extract(visual, testImages, testIds, resolution, device), testLabels, config.Seed).TestAccuracy;
 
         double clip = Probe(f.Visual);
 
@@ -65,7 +65,7 @@ public sealed class UtilityEvaluation(ExperimentConfig config, Device device, st
             {
                 int count = Math.Min(256, testIds.Count - start);
                 using var scope = NewDisposeScope();
-                var views = testIds.Skip(start).Take(count).Select(id => testImages.Get(id).CenterSquare(preset.Resolution)).ToList();
+                var views = testIds.Skip(start).Take(count).Select(id => testImages.Get(id).CenterSquare(resolution)).ToList();
                 f.EncodeImage(ImageTensors.Stack(views, device)).cpu().data<float>().ToArray().CopyTo(testEmbeddings, start * f.Config.EmbedDim);
             }
         }
@@ -79,18 +79,19 @@ public sealed class UtilityEvaluation(ExperimentConfig config, Device device, st
     private double TrainSupervisedReference(ProbeTask probe, ImageCache trainImages, List<SampleId> trainIds, ImageCache testImages,
         List<SampleId> testIds, int[] testLabels, VisionConfig vision)
     {
-        var preset = config.Preset;
+        int resolution = config.Data.Resolution;
+        var recipe = config.Recipe;
         torch.manual_seed((long)(config.Seed + 104729));
         using var classifier = new SupervisedClassifier(vision, probe.Classes.Count);
         classifier.to(device);
-        var task = new SupervisedTrainingTask(classifier, trainImages, trainIds, probe.Classes, preset.Resolution,
-            AugmentationOptions.Training with { CropScaleMin = preset.CropScaleMin, FlipProbability = 0 }, config.Seed);
-        var options = new TrainingOptions(preset.ProbeEpochs, Math.Min(preset.BatchSize, trainIds.Count / 2), preset.LearningRate, preset.WeightDecay, Seed: config.Seed);
+        var task = new SupervisedTrainingTask(classifier, trainImages, trainIds, probe.Classes, resolution,
+            config.Data.Transform with { FlipProbability = 0 }, config.Seed);
+        var options = new TrainingOptions(config.Utility.ProbeEpochs, Math.Min(recipe.BatchSize, trainIds.Count / 2), recipe.LearningRate, recipe.WeightDecay, Seed: config.Seed);
         // Kept in the run directory, so a re-run reuses the trained reference like it reuses f and g.
         new Trainer<LabelledBatch>(task, options, new TrainingRunPaths(workDirectory, config.Hash(), "supervised")).Run();
         var trainLabels = probe.LabelsOf(probe.Train);
         return LinearProbe.Fit(
-            ImageFeatures.Extract(classifier.Visual, trainImages, trainIds, preset.Resolution, device), trainLabels,
-            ImageFeatures.Extract(classifier.Visual, testImages, testIds, preset.Resolution, device), testLabels, config.Seed).TestAccuracy;
+            ImageFeatures.Extract(classifier.Visual, trainImages, trainIds, resolution, device), trainLabels,
+            ImageFeatures.Extract(classifier.Visual, testImages, testIds, resolution, device), testLabels, config.Seed).TestAccuracy;
     }
 }

@@ -41,7 +41,7 @@ public class RemovalRunTests(TinyRuns runs)
         Assert.All(result.Rows, r => Assert.Equal(parentG[r.SampleId], r.AlignG, 5));
         // The derivation is part of the identity: the derived run's config hash is its own.
         Assert.NotEqual(parent.Config.Hash(), config.Hash());
-        Assert.Equal(config.Removal, ClipMemRuns.ReadConfig(Path.Combine(run.Root, "config.json")).Removal);
+        Assert.Equal(config.Mitigation<Removal>(), ClipMemRuns.ReadConfig(Path.Combine(run.Root, "config.json")).Mitigation<Removal>());
     }
 
     [Fact]

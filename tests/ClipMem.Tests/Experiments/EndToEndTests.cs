@@ -1,5 +1,7 @@
 using System.Text.Json;
 using ClipMem.Experiments;
+using ClipMem.Memorization;
+using ClipMem.Experiments.Mitigations;
 using ClipMem.Tests.Training;
 
 namespace ClipMem.Tests.Experiments;
@@ -17,7 +19,7 @@ public class EndToEndTests
         // seeds 0-5 (0.68 at seed 3), where the earlier rule, embeddings exempt, gave 0.99 here. The quick
         // preset detects them (AUROC 0.99). What tiny shows at every seed measured is the direction: the
         // mis-captioned score above the clean, S_C above S_I.
-        var config = new ExperimentConfig(ExperimentPreset.Tiny, Seed: 3, CaptionsPerImage: 5);
+        var config = ExperimentPreset.Tiny with { Seed = 3, Data = ExperimentPreset.Tiny.Data with { CaptionsPerImage = 5 } };
         var runtime = new RuntimeOptions(Threads: 2);
         var run = RunDirectory.Open(dir.Path, config, runtime);
         var result = new ClipMemExperiment(config, runtime, run, TextWriter.Null).Run();
@@ -26,7 +28,7 @@ public class EndToEndTests
         Assert.True(s.MiscaptionAuroc > 0.5, $"mis-caption AUROC {s.MiscaptionAuroc:F3}");
         Assert.True(s.MiscaptionMeanClipmem > s.CleanCandidatesMeanClipmem, $"mis-captioned {s.MiscaptionMeanClipmem:F3} vs clean {s.CleanCandidatesMeanClipmem:F3}");
         Assert.True(s.ClipmemMean["S_C"] > s.ClipmemMean["S_I"], $"S_C {s.ClipmemMean["S_C"]:F3} vs S_I {s.ClipmemMean["S_I"]:F3}");
-        Assert.Equal(config.Preset.PoolSize / 16, s.MiscaptionCount * 10); // 10% of S_C = 60 in the tiny preset
+        Assert.Equal(config.Data.PoolSize / 16, s.MiscaptionCount * 10); // 10% of S_C = 60 in the tiny preset
 
         // Everything the run directory promises is there, and summary.json carries the documented keys.
         foreach (var file in new[] { "config.json", "splits.csv", "miscaptions.csv", "membership_f.txt", "membership_g.txt", "tokenizer.json",
@@ -61,10 +63,10 @@ public class EndToEndTests
     {
         using var dir = new TempDirectory();
         var runtime = new RuntimeOptions();
-        var first = new ExperimentConfig(ExperimentPreset.Tiny, Seed: 1);
+        var first = ExperimentPreset.Tiny with { Seed = 1 };
         new ClipMemExperiment(first, runtime, RunDirectory.Open(dir.Path, first, runtime), TextWriter.Null).PrepareData();
         string before = File.ReadAllText(Path.Combine(dir.Path, "config.json"));
-        var error = Assert.Throws<InvalidOperationException>(() => RunDirectory.Open(dir.Path, new ExperimentConfig(ExperimentPreset.Tiny, Seed: 2), runtime));
+        var error = Assert.Throws<InvalidOperationException>(() => RunDirectory.Open(dir.Path, ExperimentPreset.Tiny with { Seed = 2 }, runtime));
         Assert.Contains("another configuration", error.Message);
         Assert.Contains(dir.Path, error.Message);
         Assert.Equal(before, File.ReadAllText(Path.Combine(dir.Path, "config.json")));
@@ -75,30 +77,46 @@ public class EndToEndTests
     {
         using var dir = new TempDirectory();
         File.WriteAllText(Path.Combine(dir.Path, "notes.txt"), "mine");
-        Assert.Throws<InvalidOperationException>(() => RunDirectory.Open(dir.Path, new ExperimentConfig(ExperimentPreset.Tiny), new RuntimeOptions()));
+        Assert.Throws<InvalidOperationException>(() => RunDirectory.Open(dir.Path, ExperimentPreset.Tiny, new RuntimeOptions()));
         Assert.Equal("mine", File.ReadAllText(Path.Combine(dir.Path, "notes.txt")));
     }
 
     [Fact]
     public void ConfigHashChangesWithEveryResultRelevantSetting()
     {
-        var baseline = new ExperimentConfig(ExperimentPreset.Quick);
+        var baseline = ExperimentPreset.Quick;
+        var (data, recipe, scoring) = (baseline.Data, baseline.Recipe, baseline.Scoring);
         var hashes = new[]
         {
-            baseline, baseline with { Seed = 1 }, baseline with { Preset = ExperimentPreset.Tiny }, baseline with { TextNoiseSigma = 0.1 },
-            baseline with { Dataset = "mnist" }, baseline with { Preset = ExperimentPreset.Quick with { Epochs = 33 } },
+            baseline, baseline with { Seed = 1 }, ExperimentPreset.Tiny, baseline.With(new TextEmbeddingNoise(0.1)),
+            baseline with { Data = data with { Dataset = "mnist" } }, baseline with { Recipe = recipe with { Epochs = 33 } },
+            baseline with { Data = data with { CaptionsPerImage = 3 } }, baseline with { Data = data with { ScoringCaptionsPerImage = 5 } },
+            baseline with { Data = data with { Transform = data.Transform with { CropScaleMin = 0.5 } } },
+            baseline with { Data = data with { SharedBatchOrder = false } }, baseline with { Recipe = recipe with { Beta2 = 0.999 } },
+            baseline with { Scoring = scoring with { Views = 5 } }, baseline with { Scoring = scoring with { Alignment = AlignmentVariant.Positive } },
+            baseline with { Model = baseline.Model with { Size = "bench" } },
         }.Select(c => c.Hash()).ToList();
         Assert.Equal(hashes.Count, hashes.Distinct().Count());
-        Assert.Equal(baseline.Hash(), new ExperimentConfig(ExperimentPreset.Quick).Hash());
+        // What does not change results does not change the identity: the preset's name, the checkpoint interval
+        // (resuming is bit-identical) and the recipe's own seed (the experiment's seed replaces it).
+        Assert.Equal(baseline.Hash(), (baseline with { Preset = "my-quick" }).Hash());
+        Assert.Equal(baseline.Hash(), (baseline with { Recipe = recipe with { CheckpointEveryEpochs = 1, Seed = 9 } }).Hash());
+        Assert.Equal(9UL, (baseline with { Seed = 9 }).TrainingOptions().Seed);
     }
 
     [Fact]
     public void DataTooSmallForTheSplitsFailsClearly()
     {
         using var dir = new TempDirectory();
-        var config = new ExperimentConfig(ExperimentPreset.Tiny with { Splits = new ClipMem.Data.Splits.SplitSizes(5000, 100, 100, 100) });
-        var experiment = new ClipMemExperiment(config, new RuntimeOptions(), RunDirectory.Open(dir.Path, config, new RuntimeOptions()), TextWriter.Null);
-        var error = Assert.Throws<ArgumentException>(() => experiment.PrepareData());
-        Assert.Contains("the pool holds 960", error.Message);
+        // Splits larger than the pool are refused by the config's check, before the directory is written.
+        var tiny = ExperimentPreset.Tiny;
+        var config = tiny with { Data = tiny.Data with { Splits = new ClipMem.Data.Splits.SplitSizes(5000, 100, 100, 100) } };
+        var error = Assert.Throws<ArgumentException>(() => RunDirectory.Open(dir.Path, config, new RuntimeOptions()));
+        Assert.Contains("data.splits total 5300", error.Message);
+        Assert.False(File.Exists(Path.Combine(dir.Path, "config.json")));
+        // A dataset smaller than the splits (a folder of 960 images, say) fails when the splits are drawn.
+        var pool = ExperimentData.Build(tiny, TextWriter.Null).Pool;
+        var tooFew = Assert.Throws<ArgumentException>(() => ClipMem.Data.Splits.SplitPlan.Create(pool, new ClipMem.Data.Splits.SplitSizes(5000, 100, 100, 100), 0));
+        Assert.Contains("the pool holds 960", tooFew.Message);
     }
 }

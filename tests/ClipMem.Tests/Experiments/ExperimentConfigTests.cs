@@ -1,17 +1,23 @@
+using System.Text.Json.Nodes;
 using ClipMem.Cli;
 using ClipMem.Experiments;
+using ClipMem.Experiments.Derivation;
+using ClipMem.Experiments.Mitigations;
 
 namespace ClipMem.Tests.Experiments;
 
 public class ExperimentConfigTests
 {
+    private static readonly ExperimentConfig Tiny = ExperimentPreset.Tiny;
+
+    private static ExperimentConfig WithData(Func<DataSettings, DataSettings> change) => Tiny with { Data = change(Tiny.Data) };
+
     [Fact]
     public void TheBaselineTrainsAndScoresOneCaptionPerImageTheMitigationSeveral()
     {
-        var baseline = new ExperimentConfig(ExperimentPreset.Tiny);
-        Assert.Equal(1, baseline.CaptionsPerImage);
-        var one = ExperimentData.Build(baseline, TextWriter.Null);
-        var three = ExperimentData.Build(baseline with { CaptionsPerImage = 3 }, TextWriter.Null);
+        Assert.Equal(1, Tiny.Data.CaptionsPerImage);
+        var one = ExperimentData.Build(Tiny, TextWriter.Null);
+        var three = ExperimentData.Build(WithData(d => d with { CaptionsPerImage = 3 }), TextWriter.Null);
         foreach (var sample in one.Effective)
         {
             Assert.Single(sample.Captions);
@@ -21,18 +27,98 @@ public class ExperimentConfigTests
         }
         Assert.All(three.Effective, s => Assert.Equal(3, s.Captions.Count));
         Assert.All(one.Pool, s => Assert.Equal(5, s.Captions.Count));
-        Assert.NotEqual(baseline.Hash(), (baseline with { CaptionsPerImage = 3 }).Hash());
+        Assert.Same(one.Effective, one.Scored); // scoring uses the trained captions unless told otherwise
+        Assert.NotEqual(Tiny.Hash(), WithData(d => d with { CaptionsPerImage = 3 }).Hash());
     }
 
-    [Theory]
-    [InlineData(0)]
-    [InlineData(6)]
-    public void CaptionsPerImageOutsideOneToFiveNamesTheFieldAndTheAllowedValues(int captions)
+    [Fact]
+    public void ScoringCanUseMoreCaptionsThanTrainingWithTheSameInjectedMiscaptions()
     {
-        var config = new ExperimentConfig(ExperimentPreset.Tiny, CaptionsPerImage: captions);
-        var error = Assert.Throws<ArgumentException>(config.Validate);
-        Assert.Contains($"captions_per_image = {captions}", error.Message);
-        Assert.Contains("1..5", error.Message);
+        var data = ExperimentData.Build(WithData(d => d with { ScoringCaptionsPerImage = 5 }), TextWriter.Null);
+        Assert.All(data.Effective, s => Assert.Single(s.Captions));
+        foreach (var scored in data.Scored)
+        {
+            Assert.Equal(5, scored.Captions.Count);
+            Assert.Equal(data.Effective[scored.Id].Captions[0], scored.Captions[0]);
+            if (!scored.Truth.IsMiscaptioned) Assert.Equal(data.Pool[scored.Id].Captions, scored.Captions);
+        }
+        Assert.Contains(data.Scored, s => s.Truth.IsMiscaptioned);
+    }
+
+    public static TheoryData<string, Func<ExperimentConfig, ExperimentConfig>, string> BadValues => new()
+    {
+        { "data.captions_per_image = 0", c => c with { Data = c.Data with { CaptionsPerImage = 0 } }, "1..5" },
+        { "data.captions_per_image = 6", c => c with { Data = c.Data with { CaptionsPerImage = 6 } }, "1..5" },
+        { "data.scoring_captions_per_image = 9", c => c with { Data = c.Data with { ScoringCaptionsPerImage = 9 } }, "1..5" },
+        { "data.miscaption_fraction = 1", c => c with { Data = c.Data with { MiscaptionFraction = 1 } }, "0 <= fraction < 1" },
+        { "data.transform.crop_scale_min", c => c with { Data = c.Data with { Transform = c.Data.Transform with { CropScaleMin = 0 } } }, "crop scale" },
+        { "model.size = huge", c => c with { Model = c.Model with { Size = "huge" } }, "tiny" },
+        { "model.paradigm = dino", c => c with { Model = c.Model with { Paradigm = "dino" } }, "clip" },
+        { "recipe.batch_size = 1", c => c with { Recipe = c.Recipe with { BatchSize = 1 } }, "contrastive batch" },
+        { "recipe.learning_rate = -1", c => c with { Recipe = c.Recipe with { LearningRate = -1 } }, "positive" },
+        { "recipe.seed = 3", c => c with { Recipe = c.Recipe with { Seed = 3 } }, "the experiment's seed" },
+        { "scoring.views = 0", c => c with { Scoring = c.Scoring with { Views = 0 } }, "1 or more" },
+        { "scoring.reference_size = 1", c => c with { Scoring = c.Scoring with { ReferenceSize = 1 } }, "2 or more" },
+        { "utility.probe_epochs = 0", c => c with { Utility = c.Utility with { ProbeEpochs = 0 } }, "1 or more" },
+        { "mitigations.text_embedding_noise.sigma = -0.1", c => c.With(new TextEmbeddingNoise(-0.1)), "> 0" },
+        { "mitigations: 'text_embedding_noise' appears 2 times", c => c with { Mitigations = [new TextEmbeddingNoise(0.1), new TextEmbeddingNoise(0.2)] }, "once" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadValues))]
+    public void ABadValueNamesItsFieldAndTheAllowedValues(string field, Func<ExperimentConfig, ExperimentConfig> change, string allowed)
+    {
+        var error = Assert.Throws<ArgumentException>(change(Tiny).Validate);
+        Assert.Contains(field, error.Message);
+        Assert.Contains(allowed, error.Message);
+    }
+
+    [Fact]
+    public void EveryPresetIsValidAndMitigationsAreTypedRecords()
+    {
+        foreach (var preset in ExperimentPreset.All) preset.Validate();
+        var config = Tiny.With(new TextEmbeddingNoise(0.1)).With(new Removal("abc", RemovalRanking.Clipmem, 5));
+        Assert.Equal(0.1, config.Mitigation<TextEmbeddingNoise>()!.Sigma);
+        Assert.Equal(5, config.Mitigation<Removal>()!.Count);
+        Assert.Equal(0.2, config.With(new TextEmbeddingNoise(0.2)).Mitigation<TextEmbeddingNoise>()!.Sigma); // replaced, not added
+        Assert.Null(config.With<TextEmbeddingNoise>(null).Mitigation<TextEmbeddingNoise>());
+    }
+
+    [Fact]
+    public void AConfigFileRoundTripsWithItsMitigationsAndHash()
+    {
+        var config = Tiny.With(new TextEmbeddingNoise(0.1)) with { Seed = 4 };
+        string json = ExperimentConfigFile.Serialize(config);
+        Assert.Contains("\"kind\": \"text_embedding_noise\"", json);
+        Assert.Contains("\"captions_per_image\": 1", json);
+        var back = ExperimentConfigFile.Parse(json, "my.json");
+        Assert.Equal(config, back);
+        Assert.Equal(config.Hash(), back.Hash());
+    }
+
+    [Fact]
+    public void AConfigFileWithAnUnknownMissingOrBadFieldNamesTheFileAndTheField()
+    {
+        var node = JsonNode.Parse(ExperimentConfigFile.Serialize(Tiny))!;
+        node["data"]!["captions_per_imag"] = 2; // a typo must not be silently ignored
+        var unknown = Assert.Throws<ArgumentException>(() => ExperimentConfigFile.Parse(node.ToJsonString(), "my.json"));
+        Assert.Contains("my.json", unknown.Message);
+        Assert.Contains("captions_per_imag", unknown.Message);
+
+        node = JsonNode.Parse(ExperimentConfigFile.Serialize(Tiny))!;
+        node["recipe"]!.AsObject().Remove("batch_size");
+        var missing = Assert.Throws<ArgumentException>(() => ExperimentConfigFile.Parse(node.ToJsonString(), "my.json"));
+        Assert.Contains("batch_size", missing.Message);
+
+        node = JsonNode.Parse(ExperimentConfigFile.Serialize(Tiny))!;
+        node["scoring"]!["alignment"] = "sideways";
+        var badEnum = Assert.Throws<ArgumentException>(() => ExperimentConfigFile.Parse(node.ToJsonString(), "my.json"));
+        Assert.Contains("alignment", badEnum.Message);
+
+        node = JsonNode.Parse(ExperimentConfigFile.Serialize(Tiny))!;
+        node["data"]!["captions_per_image"] = 7;
+        var range = Assert.Throws<ArgumentException>(() => ExperimentConfigFile.Parse(node.ToJsonString(), "my.json"));
+        Assert.Contains("my.json: data.captions_per_image = 7", range.Message);
     }
 
     [Fact]
@@ -42,14 +128,31 @@ public class ExperimentConfigTests
         string run = Path.Combine(dir.Path, "run");
         var (code, _, error) = CliCalls.Run("prepare", "--preset", "tiny", "--captions-per-image", "9", "--out", run);
         Assert.Equal(CliApp.ExitBadInput, code);
-        Assert.Contains("captions_per_image = 9", error);
+        Assert.Contains("data.captions_per_image = 9", error);
         Assert.False(Directory.Exists(run));
     }
 
     [Fact]
-    public void NegativeTextNoiseIsRefused()
+    public void TheCliPrintsAPresetsConfigAndRunsFromAnEditedCopy()
     {
-        var error = Assert.Throws<ArgumentException>(new ExperimentConfig(ExperimentPreset.Tiny, TextNoiseSigma: -0.1).Validate);
-        Assert.Contains("text_noise_sigma", error.Message);
+        using var dir = new TempDirectory();
+        var (code, printed, _) = CliCalls.Run("config", "--preset", "tiny");
+        Assert.Equal(CliApp.ExitOk, code);
+        Assert.Equal(Tiny, ExperimentConfigFile.Parse(printed, "stdout"));
+
+        var edited = JsonNode.Parse(printed)!;
+        edited["data"]!["captions_per_image"] = 2;
+        string file = Path.Combine(dir.Path, "my.json");
+        File.WriteAllText(file, edited.ToJsonString());
+        string run = Path.Combine(dir.Path, "run");
+        // A flag still overrides the file's field.
+        (code, _, string error) = CliCalls.Run("prepare", "--config", file, "--seed", "5", "--out", run);
+        Assert.True(code == CliApp.ExitOk, error);
+        var recorded = ClipMemRuns.ReadConfig(Path.Combine(run, RunDirectory.ConfigFile));
+        Assert.Equal(Tiny with { Seed = 5, Data = Tiny.Data with { CaptionsPerImage = 2 } }, recorded);
+
+        (code, _, error) = CliCalls.Run("prepare", "--config", file, "--preset", "tiny", "--out", Path.Combine(dir.Path, "other"));
+        Assert.NotEqual(CliApp.ExitOk, code);
+        Assert.Contains("--preset and --config", error);
     }
 }

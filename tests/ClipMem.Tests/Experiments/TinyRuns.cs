@@ -1,4 +1,5 @@
 using ClipMem.Experiments;
+using ClipMem.Experiments.Mitigations;
 using ClipMem.Tests.Training;
 
 namespace ClipMem.Tests.Experiments;
@@ -14,8 +15,8 @@ public sealed class TinyRuns : IDisposable
     private readonly Lazy<ClipMemResult> _baseline;
     private readonly Lazy<ClipMemResult> _textNoise;
 
-    public static ExperimentConfig BaselineConfig { get; } = new(ExperimentPreset.Tiny, Seed: 0);
-    public static ExperimentConfig TextNoiseConfig { get; } = BaselineConfig with { TextNoiseSigma = 0.15 };
+    public static ExperimentConfig BaselineConfig { get; } = ExperimentPreset.Tiny;
+    public static ExperimentConfig TextNoiseConfig { get; } = BaselineConfig.With(new TextEmbeddingNoise(0.15));
 
     public TinyRuns()
     {

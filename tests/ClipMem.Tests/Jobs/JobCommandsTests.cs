@@ -54,7 +54,7 @@ public class JobCommandsTests
     public void ASecondReproduceOnAClaimedDirectoryRefusesClearly()
     {
         using var dir = new TempDirectory();
-        var config = new ExperimentConfig(ExperimentPreset.Tiny);
+        var config = ExperimentPreset.Tiny;
         var run = RunDirectory.Open(dir.Path, config, new RuntimeOptions());
         using (run.Claim())
         {
@@ -69,7 +69,7 @@ public class JobCommandsTests
     public void ADirectoryHoldingOnlyItsConfigIsNotTakenOverWhileAnotherProcessWorksInIt()
     {
         using var dir = new TempDirectory();
-        var run = RunDirectory.Open(dir.Path, new ExperimentConfig(ExperimentPreset.Tiny), new RuntimeOptions());
+        var run = RunDirectory.Open(dir.Path, ExperimentPreset.Tiny, new RuntimeOptions());
         string before = File.ReadAllText(Path.Combine(dir.Path, "config.json"));
         using (run.Claim())
         {

@@ -61,6 +61,7 @@ public class ParadigmSeamTests
 
         public int Prepared { get; private set; }
         public string Name => "counting";
+        public IReadOnlyList<string> ModelSizes => ["tiny"];
         public void Prepare(ParadigmContext context) => Prepared++;
         public nn.Module CreateModel(ParadigmContext context) => new Model();
 
@@ -75,7 +76,7 @@ public class ParadigmSeamTests
     public void TheRunnerTrainsChecksAndReloadsFAndGOfAnotherParadigm()
     {
         using var dir = new TempDirectory();
-        var config = new ExperimentConfig(ExperimentPreset.Tiny with { Epochs = 2 });
+        var config = ExperimentPreset.Tiny with { Recipe = ExperimentPreset.Tiny.Recipe with { Epochs = 2 } };
         var runtime = new RuntimeOptions(Threads: 1);
         var run = RunDirectory.Open(dir.Path, config, runtime);
         var paradigm = new CountingParadigm();
@@ -111,7 +112,7 @@ public class ParadigmSeamTests
     [Fact]
     public void AnUnknownParadigmNamesTheKnownOnes()
     {
-        var error = Assert.Throws<ArgumentException>(new ExperimentConfig(ExperimentPreset.Tiny, Paradigm: "dino").Validate);
+        var error = Assert.Throws<ArgumentException>((ExperimentPreset.Tiny with { Model = ExperimentPreset.Tiny.Model with { Paradigm = "dino" } }).Validate);
         Assert.Contains("paradigm = dino: allowed values are clip", error.Message);
         Assert.IsType<ClipParadigm>(ParadigmCatalog.Create("clip"));
     }

@@ -31,11 +31,11 @@ public static class DerivedRuns
     public static (RunDirectory Run, ExperimentConfig Config) CreateRemoval(ClipMemResult parent, RemovalRanking ranking, int count, RuntimeOptions runtime, string? root = null)
     {
         string parentRoot = parent.RunDirectory;
-        if (parent.Config.Removal is not null)
+        if (parent.Config.Mitigation<Removal>() is not null)
             throw new ArgumentException($"{parentRoot} is itself a removal run; derive removals from the baseline run it came from.");
         var removal = new Removal(parent.Config.Hash(), ranking, count);
         var removed = removal.Choose(parent.Rows, parent.Config.Seed);
-        var config = parent.Config with { Removal = removal };
+        var config = parent.Config.With(removal);
         var run = RunDirectory.Open(root ?? DefaultPath(parentRoot, ranking, count), config, runtime);
         var lineage = new Lineage(parent.RunDirectory, removal.ParentConfigHash, "removal", ranking, count, removed, DateTime.UtcNow.ToString("O"));
         AtomicFile.WriteAllText(run.PathOf(LineageFile), JsonSerializer.Serialize(lineage, Json.Options));

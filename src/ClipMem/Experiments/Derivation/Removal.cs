@@ -20,8 +20,21 @@ public enum RemovalRanking
 /// ranking, how many. f is retrained from scratch without the removed S_C samples; everything else (splits,
 /// tokenizer, g) is the parent's.
 /// </summary>
-public sealed record Removal(string ParentConfigHash, RemovalRanking Ranking, int Count)
+public sealed record Removal(string ParentConfigHash, RemovalRanking Ranking, int Count) : Mitigations.Mitigation
 {
+    public const string KindName = "removal";
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public override string Kind => KindName;
+
+    public override void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ParentConfigHash)) throw new ArgumentException("mitigations.removal.parent_config_hash is empty: a removal run names its parent.");
+        if (!Enum.IsDefined(Ranking))
+            throw new ArgumentException($"mitigations.removal.ranking = {(int)Ranking}: allowed values are {string.Join(", ", Enum.GetNames<RemovalRanking>().Select(n => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(n)))}.");
+        if (Count < 0) throw new ArgumentException($"mitigations.removal.count = {Count}: allowed values are 0 or more.");
+    }
+
     /// <summary>The S_C samples to remove from the parent's score rows: the first Count under the ranking.</summary>
     public IReadOnlyList<string> Choose(IReadOnlyList<ScoreRow> parentRows, ulong seed)
     {

@@ -47,7 +47,7 @@ public sealed class LeaveSetOutRun(ExperimentConfig config, RuntimeOptions runti
         bool together = runtime.ConcurrentModels && device.type == DeviceType.CPU && pending.Count > 1;
         int threads = together ? Math.Max(1, runtime.Threads / pending.Count) : runtime.Threads;
         var clock = Stopwatch.StartNew();
-        int samples = pending.Sum(name => StepsToGo(name, data)) * config.Preset.BatchSize;
+        int samples = pending.Sum(name => StepsToGo(name, data)) * config.Recipe.BatchSize;
         new JobRunner(log) { Progress = Progress }.Run(pending.Select(name => TrainJob(name, threads)).ToList(), together);
         double seconds = clock.Elapsed.TotalSeconds;
         return (seconds, samples / Math.Max(seconds, 1e-9), pending);
@@ -61,7 +61,7 @@ public sealed class LeaveSetOutRun(ExperimentConfig config, RuntimeOptions runti
     public void TrainModel(string name, ExperimentData data)
     {
         var context = Context(data);
-        if (name == "g" && config.Removal is not null)
+        if (name == "g" && config.Mitigation<Removal>() is not null)
             throw new InvalidOperationException($"{run.Root} is a removal run: its g is the parent run's ({TrainingPaths("g").Directory}); train g there.");
         using var claim = RunLock.Acquire(run.PathOf(Path.Combine(name, "train.lock")), $"model {name} of {run.Root}");
         paradigm.Prepare(context);
@@ -92,28 +92,27 @@ public sealed class LeaveSetOutRun(ExperimentConfig config, RuntimeOptions runti
             _ => throw new ArgumentException($"Unknown model '{name}': the leave-set-out runner trains f (S_S + S_C) and g (S_S + S_I)."),
         };
         // Shared batch order (see ExperimentConfig): S_S first, in the same order for both models.
-        IReadOnlyList<SampleId> members = config.SharedBatchOrder
+        IReadOnlyList<SampleId> members = config.Data.SharedBatchOrder
             ? [.. data.Plan.Members(Split.Shared).Order(), .. data.Plan.Members(own).Order()]
             : data.Plan.Members(Split.Shared).Concat(data.Plan.Members(own)).Order().ToList();
-        if (name != "f" || config.Removal is null) return members;
+        if (name != "f" || config.Mitigation<Removal>() is null) return members;
         var removed = DerivedRuns.ReadRemoved(run.Root);
         return members.Where(id => !removed.Contains(id)).ToList();
     }
 
     /// <summary>Where a model's checkpoints and metrics live. A removal run retrains f only: its g is the parent's, config hash included.</summary>
-    public TrainingRunPaths TrainingPaths(string name) => name == "g" && config.Removal is { } removal
+    public TrainingRunPaths TrainingPaths(string name) => name == "g" && config.Mitigation<Removal>() is { } removal
         ? new(Path.Combine(DerivedRuns.ReadLineage(run.Root).ParentRun, "g"), removal.ParentConfigHash, "g")
         : new(run.PathOf(name), run.ConfigHash, name);
 
-    public TrainingOptions TrainingOptions() => new(config.Preset.Epochs, config.Preset.BatchSize, config.Preset.LearningRate, config.Preset.WeightDecay,
-        WarmupFraction: config.Preset.WarmupFraction, Seed: config.Seed, CheckpointEveryEpochs: Math.Max(1, config.Preset.Epochs / 4));
+    public TrainingOptions TrainingOptions() => config.TrainingOptions();
 
     public bool IsTrained(string name, ExperimentData data) => StepsToGo(name, data) <= 0;
 
     /// <summary>Both models' training as their metrics recorded it (the last epoch's throughput), for runs loaded rather than trained.</summary>
     public (double Seconds, double SamplesPerSecond) RecordedTraining(ExperimentData data)
     {
-        var perModel = ModelNames.Select(name => (Samples: (double)TotalSteps(name, data) * config.Preset.BatchSize,
+        var perModel = ModelNames.Select(name => (Samples: (double)TotalSteps(name, data) * config.Recipe.BatchSize,
             Rate: TrainingHistory.Read(TrainingPaths(name).Metrics)[^1].SamplesPerSecond)).ToList();
         var times = perModel.Select(m => m.Samples / m.Rate).ToList();
         double wall = runtime.ConcurrentModels ? times.Max() : times.Sum();
@@ -140,7 +139,7 @@ public sealed class LeaveSetOutRun(ExperimentConfig config, RuntimeOptions runti
         ["train", Path.GetFullPath(run.Root), "--model", name, "--threads", threads.ToString(CultureInfo.InvariantCulture), "--device", runtime.Device],
         run.PathOf(Path.Combine(name, "train.log")));
 
-    private int TotalSteps(string name, ExperimentData data) => Membership(name, data).Count / config.Preset.BatchSize * config.Preset.Epochs;
+    private int TotalSteps(string name, ExperimentData data) => Membership(name, data).Count / config.Recipe.BatchSize * config.Recipe.Epochs;
 
     private int StepsToGo(string name, ExperimentData data) =>
         TotalSteps(name, data) - (Checkpoint.Latest(TrainingPaths(name).Checkpoints) is { } latest ? Checkpoint.ReadState(latest).Step : 0);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ClipMem.Data;
 using ClipMem.Data.Splits;
 using ClipMem.Data.Text;
+using ClipMem.Experiments.Mitigations;
 using ClipMem.Memorization;
 using ClipMem.Models;
 using ClipMem.Training;
@@ -25,6 +26,15 @@ public sealed class ClipParadigm : IParadigm
 
     public string Name => ParadigmName;
 
+    public IReadOnlyList<string> ModelSizes => ClipModelConfigs.Sizes;
+
+    /// <summary>The CLIP architecture of the config's model size, at the data's resolution, with this vocabulary.</summary>
+    public static ClipConfig ModelConfig(ExperimentConfig config, int vocabularySize)
+    {
+        var model = ClipModelConfigs.Load(config.Model.Size, vocabularySize);
+        return model with { Vision = model.Vision with { ImageSize = config.Data.Resolution } };
+    }
+
     public void Prepare(ParadigmContext context) => Tokenizer(context);
 
     /// <summary>The run's tokenizer: learnt once from the captions of S_S, S_C and S_I (never S_E) and kept in tokenizer.json.</summary>
@@ -35,7 +45,7 @@ public sealed class ClipParadigm : IParadigm
         if (File.Exists(path)) return _tokenizer = BpeTokenizer.Load(path);
         var plan = context.Data.Plan;
         var trainingIds = plan.MembershipOfF.Concat(plan.Members(Split.Independent));
-        var tokenizer = BpeTrainer.Train(trainingIds.SelectMany(id => context.Data.Effective[id].Captions), context.Config.Preset.VocabularySize);
+        var tokenizer = BpeTrainer.Train(trainingIds.SelectMany(id => context.Data.Effective[id].Captions), context.Config.Model.VocabularySize);
         tokenizer.Save(path);
         return _tokenizer = tokenizer;
     }
@@ -44,19 +54,19 @@ public sealed class ClipParadigm : IParadigm
     public ImageCache Images(ParadigmContext context)
     {
         if (_images is { } cached && ReferenceEquals(cached.Data, context.Data)) return cached.Cache;
-        var cache = new ImageCache(context.Data.Effective, context.Config.Preset.Resolution);
+        var cache = new ImageCache(context.Data.Effective, context.Config.Data.Resolution);
         _images = (context.Data, cache);
         return cache;
     }
 
-    public nn.Module CreateModel(ParadigmContext context) => new ClipModel(context.Config.Preset.ModelConfig(Tokenizer(context).VocabularySize));
+    public nn.Module CreateModel(ParadigmContext context) => new ClipModel(ModelConfig(context.Config, Tokenizer(context).VocabularySize));
 
     public int Train(nn.Module model, IReadOnlyList<SampleId> members, ParadigmContext context, TrainingOptions options, TrainingRunPaths paths,
         Action<TrainingProgress>? progress)
     {
         var clip = (ClipModel)model;
         var heldOut = Pipeline(context, context.Data.Plan.Members(Split.Extra));
-        var task = new ClipTrainingTask(clip, Pipeline(context, members), context.Config.Seed, context.Config.TextNoiseSigma, heldOut, options.BatchSize);
+        var task = new ClipTrainingTask(clip, Pipeline(context, members), context.Config.Seed, context.Config.Mitigation<TextEmbeddingNoise>()?.Sigma ?? 0, heldOut, options.BatchSize);
         return new Trainer<ClipBatch>(task, options, paths) { Progress = progress }.Run();
     }
 
@@ -90,7 +100,7 @@ public sealed class ClipParadigm : IParadigm
         if (_embeddings is { } last && ReferenceEquals(last.F, f) && ReferenceEquals(last.G, g) && last.Checkpoints == checkpoints)
             return (last.EmbF, last.EmbG);
         var phase = Stopwatch.StartNew();
-        var preset = context.Config.Preset;
+        var scoring = context.Config.Scoring;
         var ids = Enum.GetValues<Split>().SelectMany(context.Data.Plan.Members).ToList();
         var wanted = new[] { ("f", f, checkpoints?.F), ("g", g, checkpoints?.G) }.Select(m =>
         {
@@ -99,7 +109,7 @@ public sealed class ClipParadigm : IParadigm
                 model = m.Item1,
                 checkpoint = m.Item3 ?? "none",
                 config = context.Run.ConfigHash,
-                views = preset.ScoringViews,
+                views = scoring.Views,
                 seed = context.Config.Seed,
                 samples = ids.Count,
             });
@@ -107,12 +117,13 @@ public sealed class ClipParadigm : IParadigm
             return (Model: m.Item2, Provenance: provenance, Path: path, Cached: EmbeddingSet.TryLoad(path, provenance));
         }).ToList();
         var missing = wanted.Where(w => w.Cached is null).ToList();
-        var embedder = new ClipEmbedder(Images(context), Pipeline(context, context.Data.Plan.MembershipOfF), preset.Resolution, preset.ScoringViews,
-            context.Config.Seed, context.Device, scoringViews: TrainingTransform(preset) with { FlipProbability = 0 });
+        // The captions scored are data.scoring_captions_per_image of each image (by default the trained ones).
+        var embedder = new ClipEmbedder(Images(context).WithCaptionsOf(context.Data.Scored), Pipeline(context, context.Data.Plan.MembershipOfF),
+            context.Config.Data.Resolution, scoring.Views, context.Config.Seed, context.Device, scoringViews: ScoringTransform(context.Config));
         var computed = embedder.Embed(missing.Select(w => (w.Model, w.Provenance)).ToList(), ids);
         for (int k = 0; k < missing.Count; k++) computed[k].Save(missing[k].Path);
         if (missing.Count > 0)
-            context.Log.WriteLine($"embedded {ids.Count} samples x {preset.ScoringViews + 1} views with {string.Join(" and ", missing.Select(m => wanted.IndexOf(m) == 0 ? "f" : "g"))} in {phase.Elapsed.TotalSeconds:F0} s");
+            context.Log.WriteLine($"embedded {ids.Count} samples x {scoring.Views + 1} views with {string.Join(" and ", missing.Select(m => wanted.IndexOf(m) == 0 ? "f" : "g"))} in {phase.Elapsed.TotalSeconds:F0} s");
         var sets = wanted.Select(w => w.Cached ?? computed[missing.IndexOf(w)]).ToList();
         _embeddings = (f, g, checkpoints, sets[0], sets[1]);
         return (sets[0], sets[1]);
@@ -121,12 +132,12 @@ public sealed class ClipParadigm : IParadigm
     /// <summary>Training batches (and caption encoding) for these members with the preset's training transform.</summary>
     public ClipDataPipeline Pipeline(ParadigmContext context, IReadOnlyList<SampleId> members)
     {
-        var preset = context.Config.Preset;
+        var config = context.Config;
         var tokenizer = Tokenizer(context);
-        return new ClipDataPipeline(Images(context), members, tokenizer, preset.ModelConfig(tokenizer.VocabularySize).Text.ContextLength,
-            preset.Resolution, TrainingTransform(preset), context.Config.Seed, context.Device);
+        return new ClipDataPipeline(Images(context), members, tokenizer, ModelConfig(config, tokenizer.VocabularySize).Text.ContextLength,
+            config.Data.Resolution, config.Data.Transform, config.Seed, context.Device);
     }
 
-    /// <summary>The preset's training transform; the K scoring views are drawn from it too (without flips).</summary>
-    public static AugmentationOptions TrainingTransform(ExperimentPreset preset) => AugmentationOptions.Training with { CropScaleMin = preset.CropScaleMin };
+    /// <summary>The K scoring views: drawn from the training transform, without flips (a flip would change the caption).</summary>
+    public static AugmentationOptions ScoringTransform(ExperimentConfig config) => config.Data.Transform with { FlipProbability = 0 };
 }

@@ -18,6 +18,9 @@ public interface IParadigm
     /// <summary>The name configs and score rows carry ("clip").</summary>
     string Name { get; }
 
+    /// <summary>The model sizes it has a JSON model config for (model.size picks one).</summary>
+    IReadOnlyList<string> ModelSizes { get; }
+
     /// <summary>Once per run, before any training job starts (CLIP: the tokenizer, learnt from the training splits' captions).</summary>
     void Prepare(ParadigmContext context);
 
