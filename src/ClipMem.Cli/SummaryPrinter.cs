@@ -20,7 +20,8 @@ public static class SummaryPrinter
             o.WriteLine($"  Welch t-test {pair}: t = {t.T:F2}, df = {t.DegreesOfFreedom:F0}, p = {t.PValue:G3}");
         o.WriteLine($"Mis-captions ({s.MiscaptionCount} injected in S_C): AUROC {s.MiscaptionAuroc:F3}, precision@{s.MiscaptionCount} {s.MiscaptionPrecisionAtK:F3}; " +
                     $"mean CLIPMem mis-captioned {N(s.MiscaptionMeanClipmem)} vs clean {N(s.CleanCandidatesMeanClipmem)} (clean S_C under its own range {N(s.CleanCandidatesMeanCleanRange)}; the study's COCO baseline: 0.438)");
-        o.WriteLine($"Atypical S_C {N(s.AtypicalMeanClipmem)} vs typical {N(s.TypicalMeanClipmem)}; Spearman(CLIPMem, kNN distance under g) {N(s.AtypicalityRankCorrelation)}");
+        o.WriteLine($"Atypical S_C {N(s.AtypicalMeanClipmem)} vs typical {N(s.TypicalMeanClipmem)}; Spearman(CLIPMem, kNN distance under g) {N(s.AtypicalityRankCorrelation)}, " +
+                    $"Spearman(CLIPMem, S_S frequency of the rarest concept) {N(s.ConceptFrequencyRankCorrelation)}");
         o.WriteLine($"Utility: linear probe CLIP {P(s.LinearProbeAcc)} | random init {P(s.LinearProbeAccRandomInit)} | supervised ViT {P(s.LinearProbeAccSupervised)}; " +
                     $"zero-shot {P(s.ZeroShotAcc)}; retrieval image->text R@1 {P(s.RetrievalR1)}");
         var candidates = result.Rows.Where(r => r.Split == "S_C").OrderByDescending(r => r.ClipMem).ToList();

@@ -225,6 +225,7 @@ public static class WorkbenchFormatters
         Row("mean CLIPMem: mis-captioned vs clean S_C", $"{S(s.MiscaptionMeanClipmem)} vs {S(s.CleanCandidatesMeanClipmem)}", "> 0.89 for the most memorized");
         Row("mean CLIPMem: atypical vs typical S_C", $"{S(s.AtypicalMeanClipmem)} vs {S(s.TypicalMeanClipmem)}", "atypical samples are memorized");
         Row("Spearman(CLIPMem, atypicality under g)", S(s.AtypicalityRankCorrelation), "positive");
+        Row("Spearman(CLIPMem, S_S frequency of the rarest concept)", S(s.ConceptFrequencyRankCorrelation), "negative (rare concepts memorized)");
         Row("mean CLIPMem over S_C", S(s.ClipmemMean["S_C"]), $"{ClipMemViews.StudyCocoCandidateMean:F3} (COCO baseline)");
         Row("linear probe accuracy, CLIP f", P(s.LinearProbeAcc), "63.11% (ImageNet)");
         Row("zero-shot accuracy, CLIP f", P(s.ZeroShotAcc), "");

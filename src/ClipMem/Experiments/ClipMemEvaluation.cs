@@ -32,6 +32,7 @@ public sealed record ClipMemSummary(
     double AtypicalMeanClipmem,
     double TypicalMeanClipmem,
     double AtypicalityRankCorrelation,
+    double ConceptFrequencyRankCorrelation,
     double? LinearProbeAcc,
     double? LinearProbeAccRandomInit,
     double? LinearProbeAccSupervised,
@@ -69,18 +70,35 @@ public sealed class ClipMemEvaluation(ExperimentConfig config, ExperimentData da
         var candidates = plan.Members(Split.Candidates).ToHashSet();
         double range = ClipMemScorer.Range(scores.Where(s => candidates.Contains(s.Id)).Select(s => s.Raw));
         var knn = KnnDistanceUnderG(ids, plan.Members(Split.Shared));
+        var frequency = ConceptFrequency(ids, plan.Members(Split.Shared));
 
         var rows = scores.Select(s =>
         {
             var sample = data.Effective[s.Id];
             return new ScoreRow(s.Id.Value, plan.SplitOf(s.Id)!.Value.Short(), string.Join(" | ", sample.Captions),
                 sample.Truth.IsMiscaptioned, sample.Truth.IsAtypical, sample.Truth.Reason ?? "",
-                s.PositiveF, s.PositiveG, s.AlignF, s.AlignG, s.Raw, s.Raw / range, 0, knn[s.Id]);
+                s.PositiveF, s.PositiveG, s.AlignF, s.AlignG, s.Raw, s.Raw / range, 0, knn[s.Id], frequency[s.Id]);
         }).ToList();
         // Rank within each split, 1 = most memorized.
         return rows.GroupBy(r => r.Split)
             .SelectMany(group => group.OrderByDescending(r => r.ClipMem).Select((r, i) => r with { Rank = i + 1 }))
             .OrderBy(r => r.Split).ThenBy(r => r.Rank).ToList();
+    }
+
+    /// <summary>
+    /// Graded typicality from the ground truth: how many S_S samples share the sample's rarest concept (its
+    /// labels: for the synthetic scenes every object kind and colour in the image). A concept seen in S_S only
+    /// a few times cannot be generalised from (Feldman's long tail); NaN where the data carries no labels.
+    /// </summary>
+    private Dictionary<SampleId, double> ConceptFrequency(IReadOnlyList<SampleId> ids, IReadOnlyList<SampleId> shared)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var id in shared)
+            foreach (var label in data.Pool[id].Labels)
+                counts[label] = counts.GetValueOrDefault(label) + 1;
+        return ids.ToDictionary(id => id, id => data.Pool[id].Labels is { Count: > 0 } labels
+            ? labels.Min(l => (double)counts.GetValueOrDefault(l))
+            : double.NaN);
     }
 
     public ClipMemSummary Summarize(IReadOnlyList<ScoreRow> rows, UtilityResult utility, double wallSeconds, double trainSeconds, double samplesPerSecond, RuntimeOptions runtime)
@@ -128,10 +146,18 @@ public sealed class ClipMemEvaluation(ExperimentConfig config, ExperimentData da
             MeanOrNaN(atypical),
             MeanOrNaN(typical),
             cleanCandidates.Count >= 3 ? Statistics.Spearman(cleanCandidates.Select(r => r.ClipMem).ToList(), cleanCandidates.Select(r => r.KnnDistanceUnderG).ToList()) : double.NaN,
+            SpearmanOverLabelled(cleanCandidates),
             utility.LinearProbe, utility.LinearProbeRandomInit, utility.LinearProbeSupervised, utility.ZeroShot,
             utility.Retrieval.GetValueOrDefault("image_to_text_R@1", double.NaN),
             utility.Retrieval, utility.ProbeDescription,
             wallSeconds, trainSeconds, samplesPerSecond, runtime, RunDirectory.Versions());
+    }
+
+    // Rare concepts should be memorized more: a negative correlation. NaN where the data has no labels.
+    private static double SpearmanOverLabelled(IReadOnlyList<ScoreRow> rows)
+    {
+        var labelled = rows.Where(r => double.IsFinite(r.ConceptFrequency)).ToList();
+        return labelled.Count >= 3 ? Statistics.Spearman(labelled.Select(r => r.ClipMem).ToList(), labelled.Select(r => r.ConceptFrequency).ToList()) : double.NaN;
     }
 
     /// <summary>

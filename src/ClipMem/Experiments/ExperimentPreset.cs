@@ -25,7 +25,7 @@ public static class ExperimentPreset
         "quick",
         Data(poolSize: 4800, splits: null, resolution: 32, miscaptionFraction: 0.05, cropScaleMin: 0.7),
         new ModelSettings(ClipParadigm.ParadigmName, "quick", VocabularySize: 1000),
-        Recipe(epochs: 24, batchSize: 128, learningRate: 2e-3, weightDecay: 0.1, warmupFraction: 0.05),
+        Recipe(epochs: 36, batchSize: 128, learningRate: 2e-3, weightDecay: 0.1, warmupFraction: 0.05),
         new ScoringSettings(Views: 10, ReferenceSize: 256),
         new UtilitySettings(ProbeTrain: 2700, ProbeTest: 900, ProbeEpochs: 20),
         []);

@@ -26,8 +26,10 @@ public sealed record ProbeTask(string Description, CaptionDataset Train, Caption
             case SyntheticScenes.DatasetName or "scenes" or "synthetic":
                 // Own seed stream and id prefix: disjoint from the training pool by construction.
                 var all = SyntheticScenes.ProbeSet(utility.ProbeTrain + utility.ProbeTest, resolution, config.Seed + 1_000_003);
+                // Captions of this world always name an object's colour with its shape, so a prompt without one is
+                // unlike anything the text encoder read: the class prompt is averaged over the world's colours.
                 return Split("one large shape per image, 9 shape classes; colour, texture, background, position and noise vary", all, utility,
-                    ["a {0}.", "a picture of a {0}.", "a large {0}.", "an image showing a {0}."]);
+                    [.. SceneVocabulary.CommonColours.SelectMany(c => new[] { $"a {SceneVocabulary.Colours[c].Name} {{0}}", $"a large {SceneVocabulary.Colours[c].Name} {{0}}" })]);
             case RealDatasetFetcher.FashionMnist or RealDatasetFetcher.Mnist:
                 // The IDX test split is never part of the training pool (which comes from the train split).
                 var test = RealDatasets.Open(config.Data.Dataset, log, new RealDatasetOptions(IdxSplit.Test, utility.ProbeTrain + utility.ProbeTest));

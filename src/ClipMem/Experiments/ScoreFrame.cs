@@ -27,6 +27,7 @@ public static class ScoreFrame
             new DoubleDataFrameColumn("positive_f", list.Select(r => r.PositiveF)),
             new DoubleDataFrameColumn("positive_g", list.Select(r => r.PositiveG)),
             new DoubleDataFrameColumn("knn_distance_g", list.Select(r => r.KnnDistanceUnderG)),
+            new DoubleDataFrameColumn("concept_frequency", list.Select(r => r.ConceptFrequency)),
             new DoubleDataFrameColumn("caption_words", list.Select(r => CaptionWords(r.Captions))),
             new StringDataFrameColumn("captions", list.Select(r => r.Captions)));
     }

@@ -23,7 +23,8 @@ public sealed record ScoreRow(
     double Raw,
     double ClipMem,
     int Rank,
-    double KnnDistanceUnderG);
+    double KnnDistanceUnderG,
+    double ConceptFrequency = double.NaN);
 
 /// <summary>Writes the score table as CSV (RFC 4180) and Parquet, and reads the CSV back.</summary>
 public static class ScoreTable
@@ -31,7 +32,7 @@ public static class ScoreTable
     public static readonly string[] Columns =
     [
         "sample_id", "split", "captions", "miscaptioned", "atypical", "reason", "positive_f", "positive_g",
-        "align_f", "align_g", "raw", "clipmem", "rank", "knn_distance_g",
+        "align_f", "align_g", "raw", "clipmem", "rank", "knn_distance_g", "concept_frequency",
     ];
 
     public static void WriteCsv(string path, IEnumerable<ScoreRow> rows)
@@ -43,7 +44,7 @@ public static class ScoreTable
             [
                 r.SampleId, r.Split, r.Captions, r.Miscaptioned ? "true" : "false", r.Atypical ? "true" : "false", r.Reason,
                 F(r.PositiveF), F(r.PositiveG), F(r.AlignF), F(r.AlignG), F(r.Raw), F(r.ClipMem),
-                r.Rank.ToString(CultureInfo.InvariantCulture), F(r.KnnDistanceUnderG),
+                r.Rank.ToString(CultureInfo.InvariantCulture), F(r.KnnDistanceUnderG), F(r.ConceptFrequency),
             ];
             csv.AppendJoin(',', fields.Select(Quote)).Append('\n');
         }
@@ -61,6 +62,7 @@ public static class ScoreTable
         {
             ("positive_f", r => r.PositiveF), ("positive_g", r => r.PositiveG), ("align_f", r => r.AlignF), ("align_g", r => r.AlignG),
             ("raw", r => r.Raw), ("clipmem", r => r.ClipMem), ("knn_distance_g", r => r.KnnDistanceUnderG),
+            ("concept_frequency", r => r.ConceptFrequency),
         };
         var reason = new DataField<string>("reason");
         var rank = new DataField<int>("rank");
@@ -110,7 +112,7 @@ public static class ScoreTable
             };
             int rank = int.TryParse(fields[12], NumberStyles.Integer, CultureInfo.InvariantCulture, out var r) ? r
                 : throw new DataFormatException(path, id, $"line {line}: column 'rank' is not an integer: '{fields[12]}'");
-            rows.Add(new ScoreRow(fields[0], fields[1], fields[2], B(3), B(4), fields[5], D(6), D(7), D(8), D(9), D(10), D(11), rank, D(13)));
+            rows.Add(new ScoreRow(fields[0], fields[1], fields[2], B(3), B(4), fields[5], D(6), D(7), D(8), D(9), D(10), D(11), rank, D(13), D(14)));
         }
         return rows;
     }

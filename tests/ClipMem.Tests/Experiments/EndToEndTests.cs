@@ -28,6 +28,12 @@ public class EndToEndTests
         Assert.True(s.MiscaptionAuroc > 0.5, $"mis-caption AUROC {s.MiscaptionAuroc:F3}");
         Assert.True(s.MiscaptionMeanClipmem > s.CleanCandidatesMeanClipmem, $"mis-captioned {s.MiscaptionMeanClipmem:F3} vs clean {s.CleanCandidatesMeanClipmem:F3}");
         Assert.True(s.ClipmemMean["S_C"] > s.ClipmemMean["S_I"], $"S_C {s.ClipmemMean["S_C"]:F3} vs S_I {s.ClipmemMean["S_I"]:F3}");
+        // The world's long tail makes clean pairs memorized too, not only the injected ones: clean S_C above S_S,
+        // each the mean over its own samples' rows.
+        double cleanCandidates = result.Rows.Where(r => r.Split == "S_C" && !r.Miscaptioned).Average(r => r.ClipMem);
+        double shared = result.Rows.Where(r => r.Split == "S_S").Average(r => r.ClipMem);
+        Assert.True(cleanCandidates > shared, $"clean S_C {cleanCandidates:F3} vs S_S {shared:F3}");
+        Assert.All(result.Rows, r => Assert.True(r.ConceptFrequency >= 0, $"{r.SampleId}: concept frequency {r.ConceptFrequency}"));
         Assert.Equal(config.Data.PoolSize / 16, s.MiscaptionCount * 10); // 10% of S_C = 60 in the tiny preset
 
         // Everything the run directory promises is there, and summary.json carries the documented keys.

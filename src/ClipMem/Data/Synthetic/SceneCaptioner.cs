@@ -34,6 +34,8 @@ public static class SceneCaptioner
         (s, r) => $"{PostModifiedPhrase(s.Objects[0], r)} {Position(s.Objects[0], r)}, with {List(s.Objects.Skip(1).Select(o => Phrase(o, r, detail: 0.2)))}",
     ];
 
+    public const double ColourMentionProbability = 1.0;
+
     public static IReadOnlyList<string> Captions(SceneSpec scene, int count, DeterministicRandom rng)
     {
         var templates = (scene.Objects.Count == 1 ? SingleObjectTemplates : MultiObjectTemplates).ToList();
@@ -54,9 +56,14 @@ public static class SceneCaptioner
         var adjectives = new List<string>();
         if (rng.Bernoulli(detail)) adjectives.Add(rng.Pick(SceneVocabulary.Sizes[obj.Size].Term.Words));
         if (obj.Texture != Texture.Solid && rng.Bernoulli(detail)) adjectives.Add(rng.Pick(SceneVocabulary.Textures[(int)obj.Texture].Words));
-        string colour = rng.Pick(SceneVocabulary.Colours[obj.Colour].Words);
-        // Mostly "size colour shape" as English prefers, sometimes the other order.
-        if (rng.Bernoulli(0.8)) adjectives.Add(colour); else adjectives.Insert(0, colour);
+        // Colour is named often, not always: a caption that always names it lets a model match pairs by colour
+        // alone and never learn what things look like.
+        if (rng.Bernoulli(ColourMentionProbability))
+        {
+            string colour = rng.Pick(SceneVocabulary.Colours[obj.Colour].Words);
+            // Mostly "size colour shape" as English prefers, sometimes the other order.
+            if (rng.Bernoulli(0.8)) adjectives.Add(colour); else adjectives.Insert(0, colour);
+        }
         string noun = rng.Pick(SceneVocabulary.Shapes[(int)obj.Shape].Words);
         return WithArticle($"{string.Join(' ', adjectives)} {noun}");
     }

@@ -55,6 +55,15 @@ public static class SceneRenderer
     private static void ShadePoint(SceneSpec spec, PlacedObject[] objects, float u, float v, float[] rgb)
     {
         BackgroundColour(spec.Background, spec.BackgroundTint, u, v, rgb);
+        if (spec.Clutter is { } clutter)
+            foreach (var blob in clutter)
+            {
+                float du = u - blob.X, dv = v - blob.Y;
+                float w = blob.Strength * MathF.Exp(-(du * du + dv * dv) / (blob.Radius * blob.Radius));
+                rgb[0] += w * (blob.R - rgb[0]);
+                rgb[1] += w * (blob.G - rgb[1]);
+                rgb[2] += w * (blob.B - rgb[2]);
+            }
         // Later objects are drawn over earlier ones.
         for (int k = 0; k < objects.Length; k++)
         {
@@ -87,6 +96,8 @@ public static class SceneRenderer
             ShapeKind.Cross => (MathF.Abs(x) <= 0.3f && MathF.Abs(y) <= 1f) || (MathF.Abs(y) <= 0.3f && MathF.Abs(x) <= 1f),
             ShapeKind.Ring => r <= 1f && r >= 0.55f,
             ShapeKind.Crescent => r <= 1f && (x - 0.45f) * (x - 0.45f) + (y + 0.1f) * (y + 0.1f) > 0.72f * 0.72f,
+            _ when LongTail.IsTailKind(shape) && (int)shape - (int)LongTail.FirstKind < LongTail.KindCount =>
+                LongTail.Silhouettes[(int)shape - (int)LongTail.FirstKind].Contains(x, y),
             _ => throw new ArgumentOutOfRangeException(nameof(shape), shape, null),
         };
     }

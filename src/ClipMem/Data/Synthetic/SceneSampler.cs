@@ -14,8 +14,13 @@ public static class SceneSampler
     public static SceneSpec Sample(DeterministicRandom rng, int minObjects, int maxObjects, AtypicalKind atypical)
     {
         int count = rng.NextInt(minObjects, maxObjects + 1);
-        var shapes = SceneVocabulary.CommonShapes.ToList();
-        rng.Shuffle(shapes);
+        // Kinds by their long-tailed frequency, distinct within a scene so a caption names each object unambiguously.
+        var shapes = new List<ShapeKind>(count);
+        while (shapes.Count < count)
+        {
+            var kind = LongTail.Draw(rng);
+            if (!shapes.Contains(kind)) shapes.Add(kind);
+        }
         var cells = Enumerable.Range(0, 9).ToList();
         rng.Shuffle(cells);
 
@@ -40,7 +45,19 @@ public static class SceneSampler
                 AtypicalKind.HeavyNoise => Distortion.HeavyNoise,
                 AtypicalKind.Inverted => Distortion.Inverted,
                 _ => Distortion.None,
-            });
+            },
+            Clutter(rng));
+    }
+
+    /// <summary>A few soft, unmentioned patches on the background, different in every image.</summary>
+    public static IReadOnlyList<Blob> Clutter(DeterministicRandom rng)
+    {
+        int count = rng.NextInt(4, 9);
+        var blobs = new Blob[count];
+        for (int i = 0; i < count; i++)
+            blobs[i] = new Blob((float)rng.NextDouble(), (float)rng.NextDouble(), (float)rng.Uniform(0.06, 0.15),
+                (float)rng.NextDouble(), (float)rng.NextDouble(), (float)rng.NextDouble(), (float)rng.Uniform(0.25, 0.5));
+        return blobs;
     }
 
     public static SceneObject PlaceObject(DeterministicRandom rng, ShapeKind shape, int colour, int size, Texture texture, int cell)

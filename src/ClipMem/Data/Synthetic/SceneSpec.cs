@@ -18,4 +18,11 @@ public sealed record SceneSpec(
     float BackgroundTint,
     float NoiseSigma,
     ulong NoiseSeed,
-    Distortion Distortion = Distortion.None);
+    Distortion Distortion = Distortion.None,
+    IReadOnlyList<Blob>? Clutter = null);
+
+/// <summary>
+/// A soft patch of colour on the background that no caption mentions: what makes each image unique the way a
+/// photograph is (light, texture, clutter), so a model can tell its own training image from a look-alike.
+/// </summary>
+public sealed record Blob(float X, float Y, float Radius, float R, float G, float B, float Strength);

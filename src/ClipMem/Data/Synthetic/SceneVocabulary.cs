@@ -8,6 +8,10 @@ public sealed record Term(string Name, IReadOnlyList<string> Words)
 
 public sealed record ColourTerm(string Name, float R, float G, float B, IReadOnlyList<string> Words);
 
+/// <summary>
+/// An object kind: an index into <see cref="SceneVocabulary.Shapes"/>. The named values are the world's ordinary
+/// shapes; values from <see cref="LongTail.FirstKind"/> on are its long tail of rarer kinds.
+/// </summary>
 public enum ShapeKind { Circle, Square, Triangle, Diamond, Star, Cross, Hexagon, Semicircle, Ring, Crescent }
 
 public enum Texture { Solid, Striped, Dotted }
@@ -15,13 +19,19 @@ public enum Texture { Solid, Striped, Dotted }
 public enum BackgroundKind { Dark, Light, Gray, Gradient, Striped, Checkered }
 
 /// <summary>
-/// The world the synthetic scenes are drawn from, and every word a caption may use for it. Rare entries
-/// (the crescent shape, the olive colour) appear only in samples flagged atypical, which is what makes
-/// those samples atypical in the study's sense.
+/// The world the synthetic scenes are drawn from, and every word a caption may use for it. Object kinds follow a
+/// long tail (<see cref="LongTail"/>): the nine ordinary shapes are the head, a thousand rarer kinds with invented
+/// names the tail. The crescent shape and the olive colour appear only in samples flagged atypical.
 /// </summary>
 public static class SceneVocabulary
 {
     public static IReadOnlyList<Term> Shapes { get; } =
+    [
+        .. NamedShapes(),
+        .. LongTail.Names,
+    ];
+
+    private static Term[] NamedShapes() =>
     [
         new("circle", "disk", "disc"),
         new("square", "box", "block"),
@@ -61,9 +71,9 @@ public static class SceneVocabulary
     /// <summary>Object radius as a fraction of the image side, per size word.</summary>
     public static IReadOnlyList<(Term Term, float Radius)> Sizes { get; } =
     [
-        (new Term("small", "tiny", "little"), 0.10f),
-        (new Term("medium", "medium-sized", "mid-sized"), 0.13f),
-        (new Term("large", "big", "huge"), 0.165f),
+        (new Term("small", "tiny", "little"), 0.12f),
+        (new Term("medium", "medium-sized", "mid-sized"), 0.155f),
+        (new Term("large", "big", "huge"), 0.195f),
     ];
 
     public static IReadOnlyList<Term> Textures { get; } =

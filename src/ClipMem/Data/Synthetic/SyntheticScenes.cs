@@ -106,7 +106,7 @@ public static class SyntheticScenes
                 Scale = (float)rng.Uniform(1.6, 2.0),
             };
             var spec = new SceneSpec([obj], (BackgroundKind)rng.NextInt(Enum.GetValues<BackgroundKind>().Length),
-                (float)rng.NextDouble(), (float)rng.Uniform(0.02, 0.06), rng.NextUInt64());
+                (float)rng.NextDouble(), (float)rng.Uniform(0.02, 0.06), rng.NextUInt64(), Clutter: SceneSampler.Clutter(rng));
             var id = new SampleId($"{idPrefix}-{i:D6}");
             samples[i] = new Sample(id,
                 new GeneratedImageSource($"{DatasetName}:{id}", () => SceneRenderer.Render(spec, resolution)),

@@ -82,6 +82,7 @@ public sealed class ClipParadigm : IParadigm
             ["align_g"] = r.AlignG,
             ["rank"] = r.Rank,
             ["knn_distance_g"] = r.KnnDistanceUnderG,
+            ["concept_frequency"] = r.ConceptFrequency,
         })).ToList();
 
     /// <summary>CLIP's wide score table (scores.csv): CLIPMem with its parts, flags and atypicality per sample.</summary>
