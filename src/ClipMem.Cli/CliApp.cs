@@ -23,6 +23,7 @@ public static class CliApp
             DiagnoseCommand.Create(output),
             DeriveCommand.Create(output),
             ConfigCommand.Create(output),
+            ExperimentCommands.Create(output),
         };
         foreach (var job in JobCommands.Create(output)) root.Subcommands.Add(job);
         var parsed = root.Parse(args);

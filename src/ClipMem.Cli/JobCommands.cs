@@ -126,6 +126,9 @@ public sealed class ExperimentOptions
     private readonly Option<string?> _dataPath = CommonOptions.DataPath();
     private readonly Option<ulong> _seed = CommonOptions.Seed();
     private readonly Option<string?> _out = new("--out") { Description = "Run directory (default: runs/<preset>-<dataset>-seed<seed>-<config hash>). Re-running reuses what it holds." };
+
+    /// <summary>Where the command writes; a study reads it as its folder rather than a run directory.</summary>
+    public Option<string?> Out => _out;
     private readonly Option<string> _device = JobCommands.Device();
     private readonly Option<int> _threads = new("--threads") { Description = "Torch threads in total.", DefaultValueFactory = _ => 2 };
     private readonly Option<bool> _sequential = new("--sequential") { Description = "Train f then g with all threads, instead of both at once with one thread each." };

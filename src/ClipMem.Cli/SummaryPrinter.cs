@@ -23,7 +23,7 @@ public static class SummaryPrinter
         o.WriteLine($"Atypical S_C {N(s.AtypicalMeanClipmem)} vs typical {N(s.TypicalMeanClipmem)}; Spearman(CLIPMem, kNN distance under g) {N(s.AtypicalityRankCorrelation)}, " +
                     $"Spearman(CLIPMem, S_S frequency of the rarest concept) {N(s.ConceptFrequencyRankCorrelation)}");
         o.WriteLine($"Utility: linear probe CLIP {P(s.LinearProbeAcc)} | random init {P(s.LinearProbeAccRandomInit)} | supervised ViT {P(s.LinearProbeAccSupervised)}; " +
-                    $"zero-shot {P(s.ZeroShotAcc)}; retrieval image->text R@1 {P(s.RetrievalR1)}");
+                    $"zero-shot {P(s.ZeroShotAcc)}{(s.ZeroShotAttributeAcc is { } a ? $" ({s.ZeroShotAttribute} of the same images {P(a)})" : "")}; retrieval image->text R@1 {P(s.RetrievalR1)}");
         var candidates = result.Rows.Where(r => r.Split == "S_C").OrderByDescending(r => r.ClipMem).ToList();
         o.WriteLine("Most memorized (S_C):");
         foreach (var r in candidates.Take(10)) o.WriteLine(Line(r));

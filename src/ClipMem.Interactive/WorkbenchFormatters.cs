@@ -229,6 +229,7 @@ public static class WorkbenchFormatters
         Row("mean CLIPMem over S_C", S(s.ClipmemMean["S_C"]), $"{ClipMemViews.StudyCocoCandidateMean:F3} (COCO baseline)");
         Row("linear probe accuracy, CLIP f", P(s.LinearProbeAcc), "63.11% (ImageNet)");
         Row("zero-shot accuracy, CLIP f", P(s.ZeroShotAcc), "");
+        if (s.ZeroShotAttributeAcc is not null) Row($"zero-shot {s.ZeroShotAttribute} of the same images, CLIP f", P(s.ZeroShotAttributeAcc), "");
         Row("retrieval R@1 on S_E", P(s.RetrievalR1), "");
         html.Append("</table>");
         return Scoped(html.ToString());

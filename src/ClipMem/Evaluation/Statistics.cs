@@ -36,6 +36,27 @@ public static class Statistics
         return new ConfidenceInterval(values.Average(), Quantile(means, alpha), Quantile(means, 1 - alpha));
     }
 
+    /// <summary>
+    /// Mean of <paramref name="a"/> minus mean of <paramref name="b"/>, with a percentile bootstrap interval that
+    /// resamples the two groups independently (they are different samples, such as clean S_C and S_S).
+    /// </summary>
+    public static ConfidenceInterval BootstrapDifferenceOfMeans(IReadOnlyList<double> a, IReadOnlyList<double> b, ulong seed, int resamples = 2000, double level = 0.95)
+    {
+        if (a.Count == 0 || b.Count == 0) throw new ArgumentException("Bootstrap of an empty set.");
+        var rng = DeterministicRandom.For(seed, "bootstrap-difference");
+        var differences = new double[resamples];
+        for (int r = 0; r < resamples; r++)
+        {
+            double sumA = 0, sumB = 0;
+            for (int i = 0; i < a.Count; i++) sumA += a[rng.NextInt(a.Count)];
+            for (int i = 0; i < b.Count; i++) sumB += b[rng.NextInt(b.Count)];
+            differences[r] = sumA / a.Count - sumB / b.Count;
+        }
+        Array.Sort(differences);
+        double alpha = (1 - level) / 2;
+        return new ConfidenceInterval(a.Average() - b.Average(), Quantile(differences, alpha), Quantile(differences, 1 - alpha));
+    }
+
     /// <summary>Linear-interpolated quantile of sorted values (numpy's default).</summary>
     public static double Quantile(IReadOnlyList<double> sorted, double q)
     {

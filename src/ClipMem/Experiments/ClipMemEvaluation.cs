@@ -37,6 +37,8 @@ public sealed record ClipMemSummary(
     double? LinearProbeAccRandomInit,
     double? LinearProbeAccSupervised,
     double? ZeroShotAcc,
+    string? ZeroShotAttribute,
+    double? ZeroShotAttributeAcc,
     double RetrievalR1,
     IReadOnlyDictionary<string, double> Retrieval,
     string? ProbeTask,
@@ -147,7 +149,7 @@ public sealed class ClipMemEvaluation(ExperimentConfig config, ExperimentData da
             MeanOrNaN(typical),
             cleanCandidates.Count >= 3 ? Statistics.Spearman(cleanCandidates.Select(r => r.ClipMem).ToList(), cleanCandidates.Select(r => r.KnnDistanceUnderG).ToList()) : double.NaN,
             SpearmanOverLabelled(cleanCandidates),
-            utility.LinearProbe, utility.LinearProbeRandomInit, utility.LinearProbeSupervised, utility.ZeroShot,
+            utility.LinearProbe, utility.LinearProbeRandomInit, utility.LinearProbeSupervised, utility.ZeroShot, utility.ZeroShotAttribute, utility.ZeroShotAttributeAcc,
             utility.Retrieval.GetValueOrDefault("image_to_text_R@1", double.NaN),
             utility.Retrieval, utility.ProbeDescription,
             wallSeconds, trainSeconds, samplesPerSecond, runtime, RunDirectory.Versions());

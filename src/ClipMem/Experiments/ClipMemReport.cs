@@ -63,6 +63,7 @@ public static class ClipMemReport
         Row("linear probe, randomly initialised encoder (floor)", s.LinearProbeAccRandomInit);
         Row("linear probe, supervised ViT (ceiling)", s.LinearProbeAccSupervised);
         Row("zero-shot classification, CLIP f", s.ZeroShotAcc);
+        if (s.ZeroShotAttributeAcc is not null) Row($"zero-shot {s.ZeroShotAttribute} of the same images, CLIP f", s.ZeroShotAttributeAcc);
         foreach (var (name, value) in Retrieval.InReadingOrder(s.Retrieval)) Row($"retrieval on S_E: {name}", value);
         html.Append("</table>");
         if (s.ProbeTask is not null) html.Append("<p class=\"note\">Probe task: ").Append(WebUtility.HtmlEncode(s.ProbeTask)).Append(". The study reports CLIP 63.11%, SSL 61.45%, supervised 79.38% on ImageNet.</p>");

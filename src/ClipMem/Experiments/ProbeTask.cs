@@ -8,7 +8,8 @@ namespace ClipMem.Experiments;
 /// The labelled classification task that measures an encoder's utility: images disjoint from all CLIP
 /// training data, a class per image, and prompt templates for zero-shot classification.
 /// </summary>
-public sealed record ProbeTask(string Description, CaptionDataset Train, CaptionDataset Test, IReadOnlyList<string> Classes, IReadOnlyList<string> PromptTemplates)
+public sealed record ProbeTask(string Description, CaptionDataset Train, CaptionDataset Test, IReadOnlyList<string> Classes, IReadOnlyList<string> PromptTemplates,
+    ProbeAttribute? Attribute = null)
 {
     public int[] LabelsOf(CaptionDataset data)
     {
@@ -28,8 +29,12 @@ public sealed record ProbeTask(string Description, CaptionDataset Train, Caption
                 var all = SyntheticScenes.ProbeSet(utility.ProbeTrain + utility.ProbeTest, resolution, config.Seed + 1_000_003);
                 // Captions of this world always name an object's colour with its shape, so a prompt without one is
                 // unlike anything the text encoder read: the class prompt is averaged over the world's colours.
+                // The colour of the same images is a second zero-shot task: it shows what the alignment reads.
+                var colours = SceneVocabulary.CommonColours.Select(c => SceneVocabulary.Colours[c].Name).ToList();
+                var shapes = SceneVocabulary.CommonShapes.Select(s => SceneVocabulary.Shapes[(int)s].Name).ToList();
                 return Split("one large shape per image, 9 shape classes; colour, texture, background, position and noise vary", all, utility,
-                    [.. SceneVocabulary.CommonColours.SelectMany(c => new[] { $"a {SceneVocabulary.Colours[c].Name} {{0}}", $"a large {SceneVocabulary.Colours[c].Name} {{0}}" })]);
+                    [.. colours.SelectMany(c => new[] { $"a {c} {{0}}", $"a large {c} {{0}}" })])
+                    with { Attribute = new ProbeAttribute("colour", SyntheticScenes.ColourLabelPrefix, colours, [.. shapes.Select(s => $"a {{0}} {s}")]) };
             case RealDatasetFetcher.FashionMnist or RealDatasetFetcher.Mnist:
                 // The IDX test split is never part of the training pool (which comes from the train split).
                 var test = RealDatasets.Open(config.Data.Dataset, log, new RealDatasetOptions(IdxSplit.Test, utility.ProbeTrain + utility.ProbeTest));
@@ -46,5 +51,18 @@ public sealed record ProbeTask(string Description, CaptionDataset Train, Caption
         var train_ = all.Subset(all.Take(train).Select(s => s.Id), $"{all.Name}-probe-train");
         var test = all.Subset(all.Skip(train).Select(s => s.Id), $"{all.Name}-probe-test");
         return new ProbeTask(description, train_, test, classes, prompts);
+    }
+}
+
+/// <summary>
+/// A second property of the probe images, classified zero-shot beside the class: where the class is at chance
+/// and the attribute is not, the alignment reads the attribute (the synthetic world: colour, not shape).
+/// </summary>
+public sealed record ProbeAttribute(string Name, string LabelPrefix, IReadOnlyList<string> Classes, IReadOnlyList<string> PromptTemplates)
+{
+    public int[] LabelsOf(CaptionDataset data)
+    {
+        var index = Classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
+        return data.Select(s => index[s.Labels.Single(l => l.StartsWith(LabelPrefix, StringComparison.Ordinal))[LabelPrefix.Length..]]).ToArray();
     }
 }

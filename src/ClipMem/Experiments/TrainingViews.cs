@@ -107,6 +107,8 @@ public static class TrainingViews
             ("linear probe, supervised ViT (ceiling)", utility.LinearProbeSupervised, "79.38% (supervised ViT)"),
             ("zero-shot, CLIP f", utility.ZeroShot, ""),
         };
+        if (utility.ZeroShotAttributeAcc is { } attribute)
+            rows.Add(($"zero-shot {utility.ZeroShotAttribute} of the same images, CLIP f", attribute, ""));
         rows.AddRange(Retrieval.InReadingOrder(utility.Retrieval).Select(kv => ($"retrieval on S_E, {kv.Key.Replace('_', ' ')}", (double?)kv.Value, "")));
         return new DataFrame(
             new StringDataFrameColumn("measure", rows.Select(r => r.Measure)),

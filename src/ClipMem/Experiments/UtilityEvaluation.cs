@@ -16,7 +16,9 @@ public sealed record UtilityResult(
     double? ZeroShot,
     IReadOnlyDictionary<string, double> Retrieval,
     string? ProbeDescription,
-    int ProbeClasses = 0);
+    int ProbeClasses = 0,
+    string? ZeroShotAttribute = null,
+    double? ZeroShotAttributeAcc = null);
 
 /// <summary>
 /// How useful f's encoders are (PAPER.md section 5, Utility): linear probe on frozen L2-normalised image
@@ -70,9 +72,13 @@ public sealed class UtilityEvaluation(ExperimentConfig config, Device device, st
             }
         }
         double zeroShot = ZeroShot.Accuracy(f, text, testEmbeddings, testLabels, probe.Classes, probe.PromptTemplates);
-        log.WriteLine($"utility: linear probe CLIP {clip:P1}, random init {randomInit:P1}, supervised ViT {supervised:P1}; zero-shot {zeroShot:P1}; " +
-                      $"retrieval image->text R@1 {retrieval["image_to_text_R@1"]:P1}");
-        return new UtilityResult(clip, randomInit, supervised, zeroShot, retrieval, probe.Description, probe.Classes.Count);
+        double? attribute = probe.Attribute is { } a
+            ? ZeroShot.Accuracy(f, text, testEmbeddings, a.LabelsOf(probe.Test), a.Classes, a.PromptTemplates)
+            : null;
+        log.WriteLine($"utility: linear probe CLIP {clip:P1}, random init {randomInit:P1}, supervised ViT {supervised:P1}; zero-shot {zeroShot:P1}" +
+                      (attribute is null ? "" : $" ({probe.Attribute!.Name} of the same images: {attribute:P1})") +
+                      $"; retrieval image->text R@1 {retrieval["image_to_text_R@1"]:P1}");
+        return new UtilityResult(clip, randomInit, supervised, zeroShot, retrieval, probe.Description, probe.Classes.Count, probe.Attribute?.Name, attribute);
     }
 
     /// <summary>The ceiling: the same ViT trained with labels on the probe's training images, then probed like the others.</summary>

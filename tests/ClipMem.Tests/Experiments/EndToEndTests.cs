@@ -42,7 +42,7 @@ public class EndToEndTests
             Assert.True(File.Exists(Path.Combine(dir.Path, file)), $"{file} is missing");
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "summary.json")));
         foreach (var key in new[] { "clipmem_mean", "clipmem_ci95", "miscaption_auroc", "miscaption_precision_at_k", "linear_probe_acc",
-                     "linear_probe_acc_random_init", "zero_shot_acc", "retrieval_r1", "wall_seconds", "train_samples_per_second" })
+                     "linear_probe_acc_random_init", "zero_shot_acc", "zero_shot_attribute_acc", "retrieval_r1", "wall_seconds", "train_samples_per_second" })
             Assert.True(summary.RootElement.TryGetProperty(key, out _), $"summary.json lacks {key}");
         Assert.Equal(2, summary.RootElement.GetProperty("clipmem_ci95").GetProperty("S_C").GetArrayLength());
         var csv = File.ReadAllLines(Path.Combine(dir.Path, "scores.csv"));

@@ -175,7 +175,10 @@ public class SyntheticScenesTests
     public void ProbeSetIsBalancedLabelledAndDisjointFromTheTrainingPool()
     {
         var probe = SyntheticScenes.ProbeSet(180, 32, seed: 5);
-        var byLabel = probe.GroupBy(s => Assert.Single(s.Labels)).ToDictionary(g => g.Key, g => g.Count());
+        // Each image: its shape (the class) and its object's colour (the second zero-shot attribute).
+        Assert.All(probe, s => Assert.Equal(2, s.Labels.Count));
+        Assert.All(probe, s => Assert.StartsWith(SyntheticScenes.ColourLabelPrefix, s.Labels[1]));
+        var byLabel = probe.GroupBy(s => s.Labels[0]).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(SceneVocabulary.CommonShapes.Count, byLabel.Count);
         Assert.All(byLabel.Values, n => Assert.Equal(180 / SceneVocabulary.CommonShapes.Count, n));
         var pool = SyntheticScenes.Generate(Small);

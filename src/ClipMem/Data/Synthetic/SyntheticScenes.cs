@@ -32,6 +32,9 @@ public static class SyntheticScenes
 {
     public const string DatasetName = "synthetic-scenes";
 
+    /// <summary>The prefix of colour labels ("colour:red"); shape labels of scenes are "shape:NAME".</summary>
+    public const string ColourLabelPrefix = "colour:";
+
     public static CaptionDataset Generate(SyntheticScenesOptions options)
     {
         options.Validate();
@@ -111,7 +114,7 @@ public static class SyntheticScenes
             samples[i] = new Sample(id,
                 new GeneratedImageSource($"{DatasetName}:{id}", () => SceneRenderer.Render(spec, resolution)),
                 [SceneCaptioner.Phrase(obj, rng)],
-                [SceneVocabulary.Shapes[(int)shape].Name],
+                [SceneVocabulary.Shapes[(int)shape].Name, ColourLabelPrefix + SceneVocabulary.Colours[obj.Colour].Name],
                 GroundTruth.Typical);
         }
         return new CaptionDataset($"{DatasetName}-probe", $"{DatasetName}-probe(seed={seed}, n={count})", samples);
@@ -120,7 +123,7 @@ public static class SyntheticScenes
     /// <summary>Multi-label ground truth: every shape and colour present.</summary>
     private static IReadOnlyList<string> Labels(SceneSpec spec) =>
         spec.Objects.Select(o => $"shape:{SceneVocabulary.Shapes[(int)o.Shape].Name}")
-            .Concat(spec.Objects.Select(o => $"colour:{SceneVocabulary.Colours[o.Colour].Name}"))
+            .Concat(spec.Objects.Select(o => ColourLabelPrefix + SceneVocabulary.Colours[o.Colour].Name))
             .Distinct()
             .ToArray();
 

@@ -1,0 +1,45 @@
+namespace ClipMem.Experiments.Regime;
+
+/// <summary>One run of the regime study: which factor it varies, to what, and the whole config.</summary>
+public sealed record RegimePoint(string Factor, string Setting, ExperimentConfig Config)
+{
+    /// <summary>Its run directory's name inside the study's folder.</summary>
+    public string Name => Factor == RegimeGrid.Baseline ? Factor : $"{Factor}-{Setting}";
+}
+
+/// <summary>
+/// The settings the regime study varies around a preset, one factor at a time (issue: when does memorization
+/// appear?): epochs, pool size, model size, captions per image and augmentation strength. The preset itself is
+/// the shared baseline, run once.
+/// </summary>
+public static class RegimeGrid
+{
+    public const string Baseline = "baseline";
+
+    public static IReadOnlyList<string> Factors { get; } = ["epochs", "pool", "model", "captions", "augmentation"];
+
+    public static IReadOnlyList<RegimePoint> Around(ExperimentConfig baseline, IReadOnlyCollection<string>? factors = null)
+    {
+        factors ??= Factors;
+        foreach (var factor in factors.Where(f => !Factors.Contains(f)))
+            throw new ArgumentException($"regime factor '{factor}': allowed values are {string.Join(", ", Factors)}.");
+        var (data, recipe) = (baseline.Data, baseline.Recipe);
+        var points = new List<RegimePoint> { new(Baseline, baseline.Preset, baseline) };
+        if (factors.Contains("epochs"))
+            foreach (int epochs in new[] { recipe.Epochs / 3, recipe.Epochs * 2 / 3, recipe.Epochs * 5 / 3 }.Where(e => e >= 1).Distinct())
+                points.Add(new("epochs", $"{epochs}", baseline with { Recipe = recipe with { Epochs = epochs, CheckpointEveryEpochs = Math.Max(1, epochs / 4) } }));
+        if (factors.Contains("pool"))
+            foreach (int pool in new[] { data.PoolSize / 2, data.PoolSize * 2 })
+                points.Add(new("pool", $"{pool}", baseline with { Data = data with { PoolSize = pool } }));
+        if (factors.Contains("model"))
+            foreach (string size in new[] { "tiny", "quick", "bench" }.Where(s => s != baseline.Model.Size))
+                points.Add(new("model", size, baseline with { Model = baseline.Model with { Size = size } }));
+        if (factors.Contains("captions"))
+            foreach (int captions in new[] { 2, DataSettings.MaxCaptionsPerImage }.Where(c => c != data.CaptionsPerImage))
+                points.Add(new("captions", $"{captions}", baseline with { Data = data with { CaptionsPerImage = captions } }));
+        if (factors.Contains("augmentation"))
+            foreach (double crop in new[] { 0.4, 0.9 }.Where(c => c != data.Transform.CropScaleMin))
+                points.Add(new("augmentation", $"crop{crop:0.0#}", baseline with { Data = data with { Transform = data.Transform with { CropScaleMin = crop } } }));
+        return points;
+    }
+}
