@@ -1,0 +1,77 @@
+using System.Globalization;
+using ClipMem.Reporting;
+using Microsoft.Data.Analysis;
+
+namespace ClipMem.Experiments.Regime;
+
+/// <summary>What the regime notebook shows: the study's table, and per factor the memorization gaps and the losses.</summary>
+public static class RegimeViews
+{
+    /// <summary>The points of one factor in the order of their setting, the baseline in its place.</summary>
+    public static IReadOnlyList<(string Setting, RegimeRow Row)> Along(IReadOnlyList<RegimeRow> rows, string factor, ExperimentConfig baseline)
+    {
+        var baselineRow = rows.Single(r => r.Factor == RegimeGrid.Baseline);
+        var points = rows.Where(r => r.Factor == factor).Select(r => (r.Setting, Row: r))
+            .Append((Setting: BaselineSetting(factor, baseline), Row: baselineRow)).ToList();
+        return points.OrderBy(p => Numeric(p.Setting)).ThenBy(p => p.Setting, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Clean S_C - S_S and S_C - S_I along one factor, with their 95% intervals.</summary>
+    public static PlotlyFigure GapsChart(IReadOnlyList<RegimeRow> rows, string factor, ExperimentConfig baseline)
+    {
+        var points = Along(rows, factor, baseline);
+        var x = points.Select(p => p.Setting).ToList();
+        var figure = new PlotlyFigure($"Memorization along {factor} (normalised on the clean-S_C range; 95% CIs)", factor, "gap in mean CLIPMem")
+            .Add(PlotlyFigure.Bar("clean S_C - S_S", x, points.Select(p => p.Row.CleanCandidatesMinusShared),
+                points.Select(p => p.Row.CleanCandidatesMinusShared - p.Row.CleanCandidatesMinusSharedLow),
+                points.Select(p => p.Row.CleanCandidatesMinusSharedHigh - p.Row.CleanCandidatesMinusShared)))
+            .Add(PlotlyFigure.Bar("S_C - S_I", x, points.Select(p => p.Row.CandidatesMinusIndependent),
+                points.Select(p => p.Row.CandidatesMinusIndependent - p.Row.CandidatesMinusIndependentLow),
+                points.Select(p => p.Row.CandidatesMinusIndependentHigh - p.Row.CandidatesMinusIndependent)));
+        figure.Layout["xaxis"]!["type"] = "category";
+        return figure.AddHorizontalLine(ClipMemViews.StudySplitMeans["S_C"] - ClipMemViews.StudySplitMeans["S_I"], "study S_C - S_I (follow-up)");
+    }
+
+    /// <summary>f's last training and held-out (S_E) loss along one factor: the generalisation gap beside the memorization gap.</summary>
+    public static PlotlyFigure LossChart(IReadOnlyList<RegimeRow> rows, string factor, ExperimentConfig baseline)
+    {
+        var points = Along(rows, factor, baseline);
+        var x = Enumerable.Range(0, points.Count).Select(i => (double)i).ToList();
+        var train = PlotlyFigure.Scatter("training loss (f, last epoch)", x, points.Select(p => p.Row.TrainLoss), mode: "lines+markers");
+        var heldOut = PlotlyFigure.Scatter("held-out loss on S_E", x, points.Select(p => p.Row.HeldOutLoss), mode: "lines+markers");
+        foreach (var trace in new[] { train, heldOut })
+            trace["x"] = new System.Text.Json.Nodes.JsonArray(points.Select(p => (System.Text.Json.Nodes.JsonNode?)p.Setting).ToArray());
+        var figure = new PlotlyFigure($"Training and held-out loss along {factor}", factor, "contrastive loss").Add(train).Add(heldOut);
+        figure.Layout["xaxis"]!["type"] = "category";
+        return figure;
+    }
+
+    /// <summary>regime.csv as a table to read: one row per point.</summary>
+    public static DataFrame Table(IReadOnlyList<RegimeRow> rows)
+    {
+        static string N(double v) => Common.SignedNumber.Format(v);
+        static string P(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("P1", CultureInfo.InvariantCulture) : "n/a";
+        return new DataFrame(
+            new StringDataFrameColumn("factor", rows.Select(r => r.Factor)),
+            new StringDataFrameColumn("setting", rows.Select(r => r.Setting)),
+            new StringDataFrameColumn("clean S_C - S_S [95% CI]", rows.Select(r => $"{N(r.CleanCandidatesMinusShared)} [{N(r.CleanCandidatesMinusSharedLow)}, {N(r.CleanCandidatesMinusSharedHigh)}]")),
+            new StringDataFrameColumn("S_C - S_I [95% CI]", rows.Select(r => $"{N(r.CandidatesMinusIndependent)} [{N(r.CandidatesMinusIndependentLow)}, {N(r.CandidatesMinusIndependentHigh)}]")),
+            new StringDataFrameColumn("AUROC", rows.Select(r => r.MiscaptionAuroc.ToString("F3", CultureInfo.InvariantCulture))),
+            new StringDataFrameColumn("probe (random init)", rows.Select(r => $"{P(r.LinearProbe)} ({P(r.LinearProbeRandomInit)})")),
+            new StringDataFrameColumn("loss train / held-out", rows.Select(r => $"{r.TrainLoss:F3} / {r.HeldOutLoss:F3}")),
+            new StringDataFrameColumn("wall", rows.Select(r => $"{r.WallSeconds:F0} s")));
+    }
+
+    private static string BaselineSetting(string factor, ExperimentConfig baseline) => factor switch
+    {
+        "epochs" => $"{baseline.Recipe.Epochs}",
+        "pool" => $"{baseline.Data.PoolSize}",
+        "model" => baseline.Model.Size,
+        "captions" => $"{baseline.Data.CaptionsPerImage}",
+        "augmentation" => $"crop{baseline.Data.Transform.CropScaleMin:0.0#}",
+        _ => RegimeGrid.Baseline,
+    };
+
+    private static double Numeric(string setting) =>
+        double.TryParse(setting.Replace("crop", ""), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.MaxValue;
+}
