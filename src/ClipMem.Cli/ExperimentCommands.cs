@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using ClipMem.Common;
 using ClipMem.Experiments;
 using ClipMem.Experiments.Regime;
 
@@ -30,7 +28,7 @@ public static class ExperimentCommands
         command.SetAction(parse =>
         {
             var (baseline, runtime, _) = options.Read(parse);
-            string root = parse.GetValue(options.Out) ?? Path.Combine("runs", $"regime-{baseline.Preset}-{baseline.Data.Dataset}-seed{baseline.Seed}");
+            string root = parse.GetValue(options.Out) ?? RegimeStudy.DefaultPath(baseline);
             var chosen = parse.GetValue(factors) is { Length: > 0 } given ? given.SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToArray() : null;
             var points = RegimeGrid.Around(baseline, chosen);
             foreach (var point in points) point.Config.Validate();
@@ -45,14 +43,11 @@ public static class ExperimentCommands
         return command;
     }
 
+    // The notebook's table, as aligned text.
     private static void Print(IReadOnlyList<RegimeRow> rows, TextWriter o)
     {
-        static string P(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("P1", CultureInfo.InvariantCulture) : "n/a";
-        static string N(double v) => SignedNumber.Format(v);
-        o.WriteLine("factor        setting   clean S_C - S_S [95% CI]     S_C - S_I [95% CI]         AUROC  probe (random)   loss train/held-out  wall");
-        foreach (var r in rows)
-            o.WriteLine($"{r.Factor,-13} {r.Setting,-9} {N(r.CleanCandidatesMinusShared)} [{N(r.CleanCandidatesMinusSharedLow)}, {N(r.CleanCandidatesMinusSharedHigh)}]   " +
-                        $"{N(r.CandidatesMinusIndependent)} [{N(r.CandidatesMinusIndependentLow)}, {N(r.CandidatesMinusIndependentHigh)}]   " +
-                        $"{r.MiscaptionAuroc:F3}  {P(r.LinearProbe)} ({P(r.LinearProbeRandomInit)})   {r.TrainLoss:F3}/{r.HeldOutLoss:F3}        {r.WallSeconds:F0} s");
+        var lines = rows.Select(RegimeViews.Cells).Prepend([.. RegimeViews.ColumnNames]).ToList();
+        var widths = Enumerable.Range(0, RegimeViews.ColumnNames.Count).Select(c => lines.Max(l => l[c].Length)).ToArray();
+        foreach (var line in lines) o.WriteLine(string.Join("  ", line.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd());
     }
 }

@@ -160,9 +160,8 @@ public sealed class ExperimentOptions
         if (parse.GetValue(_independentOrder)) data = data with { SharedBatchOrder = false };
         config = config with { Data = data };
         if (Given(parse, _seed)) config = config with { Seed = parse.GetValue(_seed) };
-        if (parse.GetValue(_epochs) is { } epochs) config = config with { Recipe = config.Recipe with { Epochs = epochs, CheckpointEveryEpochs = Math.Max(1, epochs / 4) } };
+        if (parse.GetValue(_epochs) is { } epochs) config = config.WithEpochs(epochs);
         if (parse.GetValue(_noise) is { } sigma) config = config.With(sigma == 0 ? null : new ClipMem.Experiments.Mitigations.TextEmbeddingNoise(sigma));
-        config.Validate();
         var runtime = new RuntimeOptions(parse.GetValue(_device)!, parse.GetValue(_threads), !parse.GetValue(_sequential));
         return (config, runtime, parse.GetValue(_out) ?? RunDirectory.DefaultPath(config));
     }

@@ -10,7 +10,7 @@ public static class SummaryPrinter
     {
         var s = result.Summary;
         string N(double v) => ClipMem.Common.SignedNumber.Format(v);
-        string P(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("P1", CultureInfo.InvariantCulture) : "n/a";
+        string P(double? v) => ClipMem.Common.Percentage.Format(v);
         o.WriteLine();
         o.WriteLine($"CLIPMem ({s.AlignmentVariant}) per split, normalised by the S_C range ({s.NormalisationRange:F4}); 95% bootstrap CIs;");
         o.WriteLine($"last column: normalised by the range over clean S_C ({s.CleanNormalisationRange:F4}), the injected mis-captions left out:");

@@ -240,7 +240,7 @@ public static class WorkbenchFormatters
 
     private static string S(double value) => double.IsFinite(value) ? value.ToString("+0.000;-0.000", CultureInfo.InvariantCulture) : "n/a";
 
-    private static string P(double? value) => value is { } v && double.IsFinite(v) ? v.ToString("P1", CultureInfo.InvariantCulture) : "n/a";
+    private static string P(double? value) => ClipMem.Common.Percentage.Format(value);
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 }

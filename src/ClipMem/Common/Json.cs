@@ -16,6 +16,13 @@ public static class SignedNumber
     }
 }
 
+/// <summary>Fractions for reports: "27.7 %" (invariant culture), "n/a" for a missing or non-finite value.</summary>
+public static class Percentage
+{
+    public static string Format(double? value) =>
+        value is { } v && double.IsFinite(v) ? v.ToString("P1", System.Globalization.CultureInfo.InvariantCulture) : "n/a";
+}
+
 /// <summary>One JSON style for every file the workbench writes: snake_case names, indented, enums as strings.</summary>
 public static class Json
 {

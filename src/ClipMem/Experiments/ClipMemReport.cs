@@ -58,7 +58,7 @@ public static class ClipMemReport
             $" Normalisation range (max - min raw over S_C): {s.NormalisationRange:F4}; over clean S_C (injected mis-captions left out): {s.CleanNormalisationRange:F4}, " +
             $"under which the clean S_C mean is {N(s.CleanCandidatesMeanCleanRange)} (the study's COCO baseline: 0.438).")).Append("</p>");
         html.Append("<h3>Utility</h3><table><tr><th>measure</th><th>value</th></tr>");
-        void Row(string name, double? value) => html.Append($"<tr><td>{WebUtility.HtmlEncode(name)}</td><td>{(value is { } v && double.IsFinite(v) ? v.ToString("P1", CultureInfo.InvariantCulture) : "n/a")}</td></tr>");
+        void Row(string name, double? value) => html.Append($"<tr><td>{WebUtility.HtmlEncode(name)}</td><td>{Percentage.Format(value)}</td></tr>");
         Row("linear probe, CLIP f (frozen image features)", s.LinearProbeAcc);
         Row("linear probe, randomly initialised encoder (floor)", s.LinearProbeAccRandomInit);
         Row("linear probe, supervised ViT (ceiling)", s.LinearProbeAccSupervised);

@@ -35,6 +35,12 @@ public sealed record ExperimentConfig(
     /// <summary>This config on another dataset (and folder, for the datasets a researcher provides).</summary>
     public ExperimentConfig WithDataset(string dataset, string? dataPath = null) => this with { Data = Data with { Dataset = dataset, DataPath = dataPath } };
 
+    /// <summary>This config trained for another number of epochs, with a checkpoint every quarter of the training.</summary>
+    public ExperimentConfig WithEpochs(int epochs) => this with { Recipe = Recipe with { Epochs = epochs, CheckpointEveryEpochs = CheckpointInterval(epochs) } };
+
+    /// <summary>A checkpoint every quarter of the training: what a killed run loses at most.</summary>
+    public static int CheckpointInterval(int epochs) => Math.Max(1, epochs / 4);
+
     /// <summary>One line for logs and notebooks: preset, dataset, seed, captions and the mitigations applied.</summary>
     public string Describe() =>
         $"preset {Preset}, dataset {Data.Dataset}, seed {Seed}, {Data.CaptionsPerImage} caption(s) per image, mitigations: " +

@@ -50,7 +50,7 @@ public static class ExperimentPreset
         new(DataSettings.DefaultDataset, DataPath: null, poolSize, splits, resolution, CaptionsPerImage: 1, ScoringCaptionsPerImage: null,
             miscaptionFraction, AugmentationOptions.Training with { CropScaleMin = cropScaleMin });
 
-    // OpenCLIP's AdamW (betas 0.9/0.98, eps 1e-6); a checkpoint every quarter of the training.
+    // OpenCLIP's AdamW (betas 0.9/0.98, eps 1e-6).
     private static TrainingOptions Recipe(int epochs, int batchSize, double learningRate, double weightDecay, double warmupFraction) =>
-        new(epochs, batchSize, learningRate, weightDecay, WarmupFraction: warmupFraction, CheckpointEveryEpochs: Math.Max(1, epochs / 4));
+        new(epochs, batchSize, learningRate, weightDecay, WarmupFraction: warmupFraction, CheckpointEveryEpochs: ExperimentConfig.CheckpointInterval(epochs));
 }

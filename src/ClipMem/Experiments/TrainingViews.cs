@@ -112,7 +112,7 @@ public static class TrainingViews
         rows.AddRange(Retrieval.InReadingOrder(utility.Retrieval).Select(kv => ($"retrieval on S_E, {kv.Key.Replace('_', ' ')}", (double?)kv.Value, "")));
         return new DataFrame(
             new StringDataFrameColumn("measure", rows.Select(r => r.Measure)),
-            new StringDataFrameColumn("this run", rows.Select(r => r.Ours is { } v && double.IsFinite(v) ? v.ToString("P1", System.Globalization.CultureInfo.InvariantCulture) : "n/a")),
+            new StringDataFrameColumn("this run", rows.Select(r => Common.Percentage.Format(r.Ours))),
             new StringDataFrameColumn("study", rows.Select(r => r.Study)));
     }
 

@@ -56,8 +56,9 @@ public static class SceneCaptioner
         var adjectives = new List<string>();
         if (rng.Bernoulli(detail)) adjectives.Add(rng.Pick(SceneVocabulary.Sizes[obj.Size].Term.Words));
         if (obj.Texture != Texture.Solid && rng.Bernoulli(detail)) adjectives.Add(rng.Pick(SceneVocabulary.Textures[(int)obj.Texture].Words));
-        // Colour is named often, not always: a caption that always names it lets a model match pairs by colour
-        // alone and never learn what things look like.
+        // How often a phrase names its object's colour: a world-difficulty knob. Always (1.0) is the default; at
+        // 0.6 clean-pair memorization rose but mis-captions stood out less (AUROC 0.82) and retrieval fell to 8%
+        // (the README's regime table). The draw is made even at 1.0, so every setting reads the same stream.
         if (rng.Bernoulli(ColourMentionProbability))
         {
             string colour = rng.Pick(SceneVocabulary.Colours[obj.Colour].Words);

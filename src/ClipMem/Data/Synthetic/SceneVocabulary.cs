@@ -20,7 +20,7 @@ public enum BackgroundKind { Dark, Light, Gray, Gradient, Striped, Checkered }
 
 /// <summary>
 /// The world the synthetic scenes are drawn from, and every word a caption may use for it. Object kinds follow a
-/// long tail (<see cref="LongTail"/>): the nine ordinary shapes are the head, a thousand rarer kinds with invented
+/// long tail (<see cref="LongTail"/>): the nine ordinary shapes are the head, 5,000 rarer kinds with invented
 /// names the tail. The crescent shape and the olive colour appear only in samples flagged atypical.
 /// </summary>
 public static class SceneVocabulary

@@ -24,22 +24,33 @@ public static class RegimeGrid
         foreach (var factor in factors.Where(f => !Factors.Contains(f)))
             throw new ArgumentException($"regime factor '{factor}': allowed values are {string.Join(", ", Factors)}.");
         var (data, recipe) = (baseline.Data, baseline.Recipe);
-        var points = new List<RegimePoint> { new(Baseline, baseline.Preset, baseline) };
+        var variations = new List<(string Factor, ExperimentConfig Config)>();
         if (factors.Contains("epochs"))
             foreach (int epochs in new[] { recipe.Epochs / 3, recipe.Epochs * 2 / 3, recipe.Epochs * 5 / 3 }.Where(e => e >= 1).Distinct())
-                points.Add(new("epochs", $"{epochs}", baseline with { Recipe = recipe with { Epochs = epochs, CheckpointEveryEpochs = Math.Max(1, epochs / 4) } }));
+                variations.Add(("epochs", baseline.WithEpochs(epochs)));
         if (factors.Contains("pool"))
             foreach (int pool in new[] { data.PoolSize / 2, data.PoolSize * 2 })
-                points.Add(new("pool", $"{pool}", baseline with { Data = data with { PoolSize = pool } }));
+                variations.Add(("pool", baseline with { Data = data with { PoolSize = pool } }));
         if (factors.Contains("model"))
             foreach (string size in new[] { "tiny", "quick", "bench" }.Where(s => s != baseline.Model.Size))
-                points.Add(new("model", size, baseline with { Model = baseline.Model with { Size = size } }));
+                variations.Add(("model", baseline with { Model = baseline.Model with { Size = size } }));
         if (factors.Contains("captions"))
             foreach (int captions in new[] { 2, DataSettings.MaxCaptionsPerImage }.Where(c => c != data.CaptionsPerImage))
-                points.Add(new("captions", $"{captions}", baseline with { Data = data with { CaptionsPerImage = captions } }));
+                variations.Add(("captions", baseline with { Data = data with { CaptionsPerImage = captions } }));
         if (factors.Contains("augmentation"))
             foreach (double crop in new[] { 0.4, 0.9 }.Where(c => c != data.Transform.CropScaleMin))
-                points.Add(new("augmentation", $"crop{crop:0.0#}", baseline with { Data = data with { Transform = data.Transform with { CropScaleMin = crop } } }));
-        return points;
+                variations.Add(("augmentation", baseline with { Data = data with { Transform = data.Transform with { CropScaleMin = crop } } }));
+        return [new(Baseline, baseline.Preset, baseline), .. variations.Select(v => new RegimePoint(v.Factor, SettingOf(v.Factor, v.Config), v.Config))];
     }
+
+    /// <summary>How a config reads along one factor ("36", "4800", "crop0.7"); the baseline's place on each factor's axis.</summary>
+    public static string SettingOf(string factor, ExperimentConfig config) => factor switch
+    {
+        "epochs" => $"{config.Recipe.Epochs}",
+        "pool" => $"{config.Data.PoolSize}",
+        "model" => config.Model.Size,
+        "captions" => $"{config.Data.CaptionsPerImage}",
+        "augmentation" => $"crop{config.Data.Transform.CropScaleMin.ToString("0.0#", System.Globalization.CultureInfo.InvariantCulture)}",
+        _ => config.Preset,
+    };
 }

@@ -31,7 +31,7 @@ public sealed record RegimeRow(
     {
         var rows = result.Rows;
         var clean = rows.Where(r => r.Split == "S_C" && !r.Miscaptioned).Select(r => r.Raw).ToList();
-        double range = clean.Max() - clean.Min();
+        double range = result.Summary.CleanNormalisationRange;
         List<double> Normalised(IEnumerable<ScoreRow> selected) => selected.Select(r => r.Raw / range).ToList();
         var shared = Normalised(rows.Where(r => r.Split == "S_S"));
         var candidates = Normalised(rows.Where(r => r.Split == "S_C"));
@@ -56,6 +56,10 @@ public sealed record RegimeRow(
 public sealed class RegimeStudy(RuntimeOptions runtime, string root, TextWriter log)
 {
     public const string TableFile = "regime.csv";
+
+    /// <summary>Default folder: runs/regime-&lt;preset&gt;-&lt;dataset&gt;-seed&lt;seed&gt; under the working directory.</summary>
+    public static string DefaultPath(ExperimentConfig baseline) =>
+        Path.Combine("runs", $"regime-{baseline.Preset}-{baseline.Data.Dataset}-seed{baseline.Seed}");
 
     public Action<TrainingProgress>? Progress { get; init; }
 

@@ -12,7 +12,7 @@ public static class RegimeViews
     {
         var baselineRow = rows.Single(r => r.Factor == RegimeGrid.Baseline);
         var points = rows.Where(r => r.Factor == factor).Select(r => (r.Setting, Row: r))
-            .Append((Setting: BaselineSetting(factor, baseline), Row: baselineRow)).ToList();
+            .Append((Setting: RegimeGrid.SettingOf(factor, baseline), Row: baselineRow)).ToList();
         return points.OrderBy(p => Numeric(p.Setting)).ThenBy(p => p.Setting, StringComparer.Ordinal).ToList();
     }
 
@@ -49,28 +49,31 @@ public static class RegimeViews
     /// <summary>regime.csv as a table to read: one row per point.</summary>
     public static DataFrame Table(IReadOnlyList<RegimeRow> rows)
     {
-        static string N(double v) => Common.SignedNumber.Format(v);
-        static string P(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("P1", CultureInfo.InvariantCulture) : "n/a";
-        return new DataFrame(
-            new StringDataFrameColumn("factor", rows.Select(r => r.Factor)),
-            new StringDataFrameColumn("setting", rows.Select(r => r.Setting)),
-            new StringDataFrameColumn("clean S_C - S_S [95% CI]", rows.Select(r => $"{N(r.CleanCandidatesMinusShared)} [{N(r.CleanCandidatesMinusSharedLow)}, {N(r.CleanCandidatesMinusSharedHigh)}]")),
-            new StringDataFrameColumn("S_C - S_I [95% CI]", rows.Select(r => $"{N(r.CandidatesMinusIndependent)} [{N(r.CandidatesMinusIndependentLow)}, {N(r.CandidatesMinusIndependentHigh)}]")),
-            new StringDataFrameColumn("AUROC", rows.Select(r => r.MiscaptionAuroc.ToString("F3", CultureInfo.InvariantCulture))),
-            new StringDataFrameColumn("probe (random init)", rows.Select(r => $"{P(r.LinearProbe)} ({P(r.LinearProbeRandomInit)})")),
-            new StringDataFrameColumn("loss train / held-out", rows.Select(r => $"{r.TrainLoss:F3} / {r.HeldOutLoss:F3}")),
-            new StringDataFrameColumn("wall", rows.Select(r => $"{r.WallSeconds:F0} s")));
+        var cells = rows.Select(Cells).ToList();
+        return new DataFrame(ColumnNames.Select((name, c) => (DataFrameColumn)new StringDataFrameColumn(name, cells.Select(row => row[c]))));
     }
 
-    private static string BaselineSetting(string factor, ExperimentConfig baseline) => factor switch
+    /// <summary>The columns of the table (the notebook's and `clipmem experiment regime`'s).</summary>
+    public static IReadOnlyList<string> ColumnNames { get; } =
+        ["factor", "setting", "clean S_C - S_S [95% CI]", "S_C - S_I [95% CI]", "AUROC", "probe (random init)", "loss train / held-out", "wall"];
+
+    /// <summary>One point as the table's cells.</summary>
+    public static string[] Cells(RegimeRow r)
     {
-        "epochs" => $"{baseline.Recipe.Epochs}",
-        "pool" => $"{baseline.Data.PoolSize}",
-        "model" => baseline.Model.Size,
-        "captions" => $"{baseline.Data.CaptionsPerImage}",
-        "augmentation" => $"crop{baseline.Data.Transform.CropScaleMin:0.0#}",
-        _ => RegimeGrid.Baseline,
-    };
+        static string N(double v) => Common.SignedNumber.Format(v);
+        static string P(double? v) => Common.Percentage.Format(v);
+        var invariant = CultureInfo.InvariantCulture;
+        return
+        [
+            r.Factor, r.Setting,
+            $"{N(r.CleanCandidatesMinusShared)} [{N(r.CleanCandidatesMinusSharedLow)}, {N(r.CleanCandidatesMinusSharedHigh)}]",
+            $"{N(r.CandidatesMinusIndependent)} [{N(r.CandidatesMinusIndependentLow)}, {N(r.CandidatesMinusIndependentHigh)}]",
+            r.MiscaptionAuroc.ToString("F3", invariant),
+            $"{P(r.LinearProbe)} ({P(r.LinearProbeRandomInit)})",
+            string.Create(invariant, $"{r.TrainLoss:F3} / {r.HeldOutLoss:F3}"),
+            string.Create(invariant, $"{r.WallSeconds:F0} s"),
+        ];
+    }
 
     private static double Numeric(string setting) =>
         double.TryParse(setting.Replace("crop", ""), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.MaxValue;
