@@ -11,7 +11,8 @@ public sealed record DatasetRequest(
     int? Count = null,
     int Resolution = 32,
     TextWriter? Log = null,
-    bool GroupCaptionsByImage = false);
+    bool GroupCaptionsByImage = false,
+    SceneWorld? World = null);
 
 /// <summary>
 /// The datasets the workbench knows by name. The embedded synthetic scenes need nothing; fetchable real
@@ -24,7 +25,7 @@ public static class DatasetCatalog
     private static readonly Entry[] Entries =
     [
         new(SyntheticScenes.DatasetName, "procedural coloured-shape scenes with 5 paraphrased captions (embedded, default)",
-            r => SyntheticScenes.Generate(new SyntheticScenesOptions(Count: r.Count ?? 4800, Resolution: r.Resolution, Seed: r.Seed)),
+            r => SyntheticScenes.Generate(new SyntheticScenesOptions(Count: r.Count ?? 4800, Resolution: r.Resolution, Seed: r.Seed, World: r.World)),
             "scenes", "synthetic"),
         new(RealDatasetFetcher.FashionMnist, "Fashion-MNIST training images captioned from their labels (Debian package, fetched on first use)",
             r => OpenReal(RealDatasetFetcher.FashionMnist, r)),
@@ -52,6 +53,8 @@ public static class DatasetCatalog
     {
         var entry = Entries.FirstOrDefault(e => e.Name == request.Name || e.Aliases.Contains(request.Name))
             ?? throw new ArgumentException($"Unknown dataset '{request.Name}'. Known datasets: {string.Join(", ", Entries.Select(e => e.Name))}.");
+        if (request.World is not null && entry.Name != SyntheticScenes.DatasetName)
+            throw new ArgumentException($"Dataset '{request.Name}': a world setting applies to the synthetic scenes only (data.world must be null).");
         var dataset = entry.Open(request);
         if (request.Count is { } count && count < dataset.Count)
             dataset = dataset.Subset(dataset.Take(count).Select(s => s.Id));

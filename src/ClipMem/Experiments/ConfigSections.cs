@@ -1,5 +1,6 @@
 using ClipMem.Data;
 using ClipMem.Data.Splits;
+using ClipMem.Data.Synthetic;
 using ClipMem.Experiments.Paradigms;
 using ClipMem.Memorization;
 using ClipMem.Data.Text;
@@ -23,6 +24,7 @@ namespace ClipMem.Experiments;
 /// same batch position for both (common random numbers: f and g then differ only by the S_C / S_I slots).
 /// Off, each model shuffles its own sorted membership. Shared lowers the S_S spread (measured ~35%).
 /// </param>
+/// <param name="World">How hard the synthetic world is (<see cref="SceneWorld"/>); null: its default. Other datasets: null.</param>
 public sealed record DataSettings(
     string Dataset,
     string? DataPath,
@@ -33,7 +35,8 @@ public sealed record DataSettings(
     int? ScoringCaptionsPerImage,
     double MiscaptionFraction,
     AugmentationOptions Transform,
-    bool SharedBatchOrder = true)
+    bool SharedBatchOrder = true,
+    SceneWorld? World = null)
 {
     public const int MaxCaptionsPerImage = 5;
 
@@ -61,10 +64,17 @@ public sealed record DataSettings(
             throw new ArgumentException($"data.scoring_captions_per_image = {ScoringCaptionsPerImage}: allowed values are 1..{MaxCaptionsPerImage}, or null (the training captions).");
         if (MiscaptionFraction is < 0 or >= 1 || double.IsNaN(MiscaptionFraction))
             throw new ArgumentException($"data.miscaption_fraction = {MiscaptionFraction}: allowed values are 0 <= fraction < 1 (a share of S_C).");
-        try { Transform.Validate(); }
+        Nested("world", () => World?.Validate());
+        Nested("transform", Transform.Validate);
+    }
+
+    /// <summary>Runs a nested record's own check and names its failing field by its config path (data.transform.hue).</summary>
+    private static void Nested(string section, Action validate)
+    {
+        try { validate(); }
         catch (ArgumentOutOfRangeException e)
         {
-            throw new ArgumentException($"data.transform.{System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(e.ParamName ?? "?")}: {ExperimentConfig.FirstLine(e.Message)}.", e);
+            throw new ArgumentException($"data.{section}.{System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(e.ParamName ?? "?")}: {ExperimentConfig.FirstLine(e.Message)}.", e);
         }
     }
 }

@@ -18,7 +18,7 @@ public sealed record ExperimentData(CaptionDataset Pool, CaptionDataset Effectiv
         var settings = config.Data;
         bool synthetic = settings.Dataset is SyntheticScenes.DatasetName or "scenes" or "synthetic";
         var dataset = DatasetCatalog.Open(new DatasetRequest(settings.Dataset, settings.DataPath, config.Seed,
-            synthetic ? settings.PoolSize : null, settings.Resolution, log));
+            synthetic ? settings.PoolSize : null, settings.Resolution, log, World: settings.World));
         var sizes = settings.Splits ?? SplitSizes.ScaledTo(Math.Min(dataset.Count, settings.PoolSize));
         var plan = SplitPlan.Create(dataset, sizes, config.Seed);
         var injection = MiscaptionInjection.Plan(plan, settings.MiscaptionFraction, config.Seed);

@@ -24,11 +24,23 @@ public class RegimeGridTests
                 ("model", c.Model.Size != quick.Model.Size),
                 ("captions", c.Data.CaptionsPerImage != quick.Data.CaptionsPerImage),
                 ("augmentation", c.Data.Transform != quick.Data.Transform),
+                ("world", c.Data.World != quick.Data.World),
             }.Where(x => x.Item2).Select(x => x.Item1).ToList();
             Assert.Equal([p.Factor], changed);
             c.Validate();
         }
         Assert.Equal(["baseline", "epochs-12", "epochs-24", "epochs-60"], RegimeGrid.Around(quick, ["epochs"]).Select(p => p.Name));
+        Assert.Equal(["baseline", "world-colour0.5", "world-position0.3", "world-tail1200", "world-head1"],
+            RegimeGrid.Around(quick, ["world"]).Select(p => p.Name));
+    }
+
+    [Fact]
+    public void TheWorldFactorNeedsTheSyntheticWorld()
+    {
+        var csv = ExperimentPreset.Tiny.WithDataset("csv");
+        var error = Assert.Throws<ArgumentException>(() => RegimeGrid.Around(csv, ["world"]));
+        Assert.Contains("synthetic", error.Message);
+        Assert.Contains("csv", error.Message);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public class LongTailTests
             counts[kind] = counts.GetValueOrDefault(kind) + 1;
         }
         Assert.False(counts.ContainsKey(ShapeKind.Crescent)); // kept for the flagged atypical samples
-        double total = SceneVocabulary.CommonShapes.Sum(LongTail.Weight)
+        double total = SceneVocabulary.CommonShapes.Sum(s => LongTail.Weight(s))
                        + Enumerable.Range(0, LongTail.KindCount).Sum(k => LongTail.Weight(LongTail.FirstKind + k));
         // Each observed frequency within 4 standard errors of its weight's share.
         foreach (var kind in new[] { ShapeKind.Circle, LongTail.FirstKind, LongTail.FirstKind + 90, LongTail.FirstKind + 990 })

@@ -32,15 +32,18 @@ public static class LongTail
 
     /// <summary>
     /// How often each kind occurs, as word frequencies do (Zipf, exponent 1): the nine ordinary shapes share the
-    /// head evenly, each as frequent as rank 2, and tail kind r (ranks 10 on) has weight 1/r. Over a pool of 4,800
-    /// scenes (about 9,600 objects) 42% of objects are ordinary shapes, the first tail kind occurs about 90 times,
-    /// kind 1,000 about once, and most of the 5,000 not at all: a scene's rare kind is usually its own.
+    /// head evenly, each with the world's head weight (1/2 by default: as frequent as rank 2), and tail kind r
+    /// (ranks 10 on) has weight 1/r. In the default world, over a pool of 4,800 scenes (about 9,600 objects) 42% of
+    /// objects are ordinary shapes, the first tail kind occurs about 90 times, kind 1,000 about once, and most of
+    /// the 5,000 not at all: a scene's rare kind is usually its own.
     /// </summary>
-    public static double Weight(ShapeKind shape)
+    public static double Weight(ShapeKind shape, SceneWorld? world = null)
     {
+        world ??= SceneWorld.Default;
         int index = (int)shape;
-        if (!IsTailKind(shape)) return shape == ShapeKind.Crescent ? 0 : 1.0 / 2;
-        return 1.0 / (index - (int)FirstKind + 10);
+        if (!IsTailKind(shape)) return shape == ShapeKind.Crescent ? 0 : world.HeadWeight;
+        int rank = index - (int)FirstKind;
+        return rank < world.TailKinds ? 1.0 / (rank + 10) : 0;
     }
 
     // The ordinary shapes without the crescent (SceneVocabulary.CommonShapes, which cannot be read here: its
@@ -51,21 +54,29 @@ public static class LongTail
         .. Enumerable.Range((int)FirstKind, KindCount).Select(k => (ShapeKind)k),
     ];
 
-    private static readonly double[] Cumulative = CumulativeWeights();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, double), double[]> CumulativeByWorld = new();
 
-    /// <summary>One object kind drawn by frequency.</summary>
-    public static ShapeKind Draw(DeterministicRandom rng)
+    /// <summary>One object kind drawn by its frequency in the world.</summary>
+    public static ShapeKind Draw(DeterministicRandom rng, SceneWorld? world = null)
     {
-        double u = rng.NextDouble() * Cumulative[^1];
-        int i = Array.BinarySearch(Cumulative, u);
-        return Drawable[Math.Min(i < 0 ? ~i : i, Drawable.Length - 1)];
+        world ??= SceneWorld.Default;
+        var cumulative = CumulativeByWorld.GetOrAdd((world.TailKinds, world.HeadWeight), _ => CumulativeWeights(world));
+        double u = rng.NextDouble() * cumulative[^1];
+        // The first kind whose running sum exceeds u: kinds of weight 0 (past the world's tail) add nothing, so never win.
+        int lo = 0, hi = cumulative.Length - 1;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) / 2;
+            if (cumulative[mid] > u) hi = mid; else lo = mid + 1;
+        }
+        return Drawable[lo];
     }
 
-    private static double[] CumulativeWeights()
+    private static double[] CumulativeWeights(SceneWorld world)
     {
         var sums = new double[Drawable.Length];
         double total = 0;
-        for (int i = 0; i < Drawable.Length; i++) sums[i] = total += Weight(Drawable[i]);
+        for (int i = 0; i < Drawable.Length; i++) sums[i] = total += Weight(Drawable[i], world);
         return sums;
     }
 

@@ -10,63 +10,80 @@ namespace ClipMem.Data.Synthetic;
 /// </summary>
 public static class SceneCaptioner
 {
-    private delegate string Template(SceneSpec scene, DeterministicRandom rng);
+    private delegate string Template(SceneSpec scene, Voice voice);
 
     private static readonly Template[] SingleObjectTemplates =
     [
-        (s, r) => $"{Phrase(s.Objects[0], r)} {Position(s.Objects[0], r)}",
-        (s, r) => $"there is {Phrase(s.Objects[0], r)} {Position(s.Objects[0], r)}",
-        (s, r) => $"{Phrase(s.Objects[0], r)} on {Background(s, r)}",
-        (s, r) => $"a picture of {Phrase(s.Objects[0], r)}, {Position(s.Objects[0], r)}",
-        (s, r) => $"{PostModifiedPhrase(s.Objects[0], r)} {Position(s.Objects[0], r)}",
-        (s, r) => $"an image showing {Phrase(s.Objects[0], r)}",
-        (s, r) => $"{Phrase(s.Objects[0], r, detail: 1.0)} against {Background(s, r)}",
+        (s, v) => v.Located(v.Phrase(s.Objects[0]), s.Objects[0]),
+        (s, v) => $"there is {v.Located(v.Phrase(s.Objects[0]), s.Objects[0])}",
+        (s, v) => $"{v.Phrase(s.Objects[0])} on {Background(s, v.Rng)}",
+        (s, v) => $"a picture of {v.Located(v.Phrase(s.Objects[0]), s.Objects[0], ", ")}",
+        (s, v) => v.Located(PostModifiedPhrase(s.Objects[0], v.Rng), s.Objects[0]),
+        (s, v) => $"an image showing {v.Phrase(s.Objects[0])}",
+        (s, v) => $"{v.Phrase(s.Objects[0], detail: 1.0)} against {Background(s, v.Rng)}",
     ];
 
     private static readonly Template[] MultiObjectTemplates =
     [
-        (s, r) => Chain(s, r, reverse: false),
-        (s, r) => Chain(s, r, reverse: true),
-        (s, r) => $"{List(s.Objects.Select(o => Phrase(o, r)))} on {Background(s, r)}",
+        (s, v) => Chain(s, v, reverse: false),
+        (s, v) => Chain(s, v, reverse: true),
+        (s, v) => $"{List(s.Objects.Select(o => v.Phrase(o)))} on {Background(s, v.Rng)}",
         // Positions for the first two objects only: captions stay about as long as COCO's (10-15 words).
-        (s, r) => List(s.Objects.Select((o, k) => k < 2 ? $"{Phrase(o, r, detail: 0.3)} {Position(o, r)}" : Phrase(o, r, detail: 0.3))),
-        (s, r) => $"{CountWord(s.Objects.Count)} shapes: {List(s.Objects.Select(o => Phrase(o, r)))}",
-        (s, r) => $"{PostModifiedPhrase(s.Objects[0], r)} {Position(s.Objects[0], r)}, with {List(s.Objects.Skip(1).Select(o => Phrase(o, r, detail: 0.2)))}",
+        (s, v) => List(s.Objects.Select((o, k) => k < 2 ? v.Located(v.Phrase(o, detail: 0.3), o) : v.Phrase(o, detail: 0.3))),
+        (s, v) => $"{CountWord(s.Objects.Count)} shapes: {List(s.Objects.Select(o => v.Phrase(o)))}",
+        (s, v) => $"{v.Located(PostModifiedPhrase(s.Objects[0], v.Rng), s.Objects[0])}, with {List(s.Objects.Skip(1).Select(o => v.Phrase(o, detail: 0.2)))}",
     ];
 
-    public const double ColourMentionProbability = 1.0;
-
-    public static IReadOnlyList<string> Captions(SceneSpec scene, int count, DeterministicRandom rng)
+    public static IReadOnlyList<string> Captions(SceneSpec scene, int count, DeterministicRandom rng, SceneWorld? world = null)
     {
+        var voice = new Voice(rng, world ?? SceneWorld.Default);
         var templates = (scene.Objects.Count == 1 ? SingleObjectTemplates : MultiObjectTemplates).ToList();
         rng.Shuffle(templates);
         var captions = new List<string>(count);
         for (int k = 0; k < count; k++)
         {
             // Cycle through the shuffled templates; repeats differ in synonyms and optional attributes.
-            string text = templates[k % templates.Count](scene, rng);
+            string text = templates[k % templates.Count](scene, voice);
             captions.Add(rng.Bernoulli(0.3) ? text + "." : text);
         }
         return captions;
     }
 
-    /// <summary>"a small striped red circle": colour and shape always, size and texture sometimes, in varied order.</summary>
-    public static string Phrase(SceneObject obj, DeterministicRandom rng, double detail = 0.5)
+    /// <summary>"a small striped red circle": the shape always, its colour as often as the world says, size and texture sometimes.</summary>
+    public static string Phrase(SceneObject obj, DeterministicRandom rng, double detail = 0.5, SceneWorld? world = null) =>
+        new Voice(rng, world ?? SceneWorld.Default).Phrase(obj, detail);
+
+    /// <summary>
+    /// The world's way of speaking: which attributes a phrase names. Every mention is a draw even where the world
+    /// always makes it, so worlds that differ only in how often they speak read the same random stream (the same
+    /// scenes, the same synonyms: common random numbers across the regime study's world settings).
+    /// </summary>
+    private sealed class Voice(DeterministicRandom rng, SceneWorld world)
     {
-        var adjectives = new List<string>();
-        if (rng.Bernoulli(detail)) adjectives.Add(rng.Pick(SceneVocabulary.Sizes[obj.Size].Term.Words));
-        if (obj.Texture != Texture.Solid && rng.Bernoulli(detail)) adjectives.Add(rng.Pick(SceneVocabulary.Textures[(int)obj.Texture].Words));
-        // How often a phrase names its object's colour: a world-difficulty knob. Always (1.0) is the default; at
-        // 0.6 clean-pair memorization rose but mis-captions stood out less (AUROC 0.82) and retrieval fell to 8%
-        // (the README's regime table). The draw is made even at 1.0, so every setting reads the same stream.
-        if (rng.Bernoulli(ColourMentionProbability))
+        public DeterministicRandom Rng => rng;
+
+        public string Phrase(SceneObject obj, double detail = 0.5)
         {
-            string colour = rng.Pick(SceneVocabulary.Colours[obj.Colour].Words);
-            // Mostly "size colour shape" as English prefers, sometimes the other order.
-            if (rng.Bernoulli(0.8)) adjectives.Add(colour); else adjectives.Insert(0, colour);
+            var adjectives = new List<string>();
+            if (rng.Bernoulli(detail)) adjectives.Add(rng.Pick(SceneVocabulary.Sizes[obj.Size].Term.Words));
+            if (obj.Texture != Texture.Solid && rng.Bernoulli(detail)) adjectives.Add(rng.Pick(SceneVocabulary.Textures[(int)obj.Texture].Words));
+            if (rng.Bernoulli(world.ColourMention))
+            {
+                string colour = rng.Pick(SceneVocabulary.Colours[obj.Colour].Words);
+                // Mostly "size colour shape" as English prefers, sometimes the other order.
+                if (rng.Bernoulli(0.8)) adjectives.Add(colour); else adjectives.Insert(0, colour);
+            }
+            string noun = rng.Pick(SceneVocabulary.Shapes[(int)obj.Shape].Words);
+            return WithArticle($"{string.Join(' ', adjectives)} {noun}");
         }
-        string noun = rng.Pick(SceneVocabulary.Shapes[(int)obj.Shape].Words);
-        return WithArticle($"{string.Join(' ', adjectives)} {noun}");
+
+        /// <summary>The phrase with its object's position after it, where the world says it.</summary>
+        public string Located(string phrase, SceneObject obj, string separator = " ") =>
+            rng.Bernoulli(world.PositionMention) ? phrase + separator + Position(obj, rng) : phrase;
+
+        /// <summary>A true spatial relation between two objects, or a plain "and" where the world leaves it unsaid.</summary>
+        public string RelationOrAnd(SceneObject a, SceneObject b) =>
+            rng.Bernoulli(world.PositionMention) ? Relation(a, b, rng) : "and";
     }
 
     /// <summary>"a circle that is red and small": the attributes after the noun.</summary>
@@ -93,16 +110,16 @@ public static class SceneCaptioner
     private static string Background(SceneSpec scene, DeterministicRandom rng) =>
         WithArticle($"{rng.Pick(SceneVocabulary.Backgrounds[(int)scene.Background].Words)} {rng.Pick(["background", "backdrop"])}");
 
-    /// <summary>"A left of B, above C": consecutive objects linked by a true spatial relation.</summary>
-    private static string Chain(SceneSpec scene, DeterministicRandom rng, bool reverse)
+    /// <summary>"A left of B, and C at the top": consecutive objects linked by a true spatial relation (or "and").</summary>
+    private static string Chain(SceneSpec scene, Voice voice, bool reverse)
     {
         var objects = reverse ? scene.Objects.Reverse().ToList() : scene.Objects.ToList();
-        var text = new StringBuilder(Phrase(objects[0], rng));
+        var text = new StringBuilder(voice.Phrase(objects[0]));
         for (int k = 1; k < objects.Count; k++)
         {
             text.Append(k == 1 ? " " : ", and ");
-            if (k > 1) text.Append(Phrase(objects[k], rng, detail: 0.2)).Append(' ').Append(Position(objects[k], rng));
-            else text.Append(Relation(objects[0], objects[1], rng)).Append(' ').Append(Phrase(objects[1], rng));
+            if (k > 1) text.Append(voice.Located(voice.Phrase(objects[k], detail: 0.2), objects[k]));
+            else text.Append(voice.RelationOrAnd(objects[0], objects[1])).Append(' ').Append(voice.Phrase(objects[1]));
         }
         return text.ToString();
     }

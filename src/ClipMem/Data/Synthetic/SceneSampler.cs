@@ -11,14 +11,14 @@ public enum AtypicalKind { None, RareShape, RareColour, HeavyNoise, Inverted }
 /// </summary>
 public static class SceneSampler
 {
-    public static SceneSpec Sample(DeterministicRandom rng, int minObjects, int maxObjects, AtypicalKind atypical)
+    public static SceneSpec Sample(DeterministicRandom rng, int minObjects, int maxObjects, AtypicalKind atypical, SceneWorld? world = null)
     {
         int count = rng.NextInt(minObjects, maxObjects + 1);
         // Kinds by their long-tailed frequency, distinct within a scene so a caption names each object unambiguously.
         var shapes = new List<ShapeKind>(count);
         while (shapes.Count < count)
         {
-            var kind = LongTail.Draw(rng);
+            var kind = LongTail.Draw(rng, world);
             if (!shapes.Contains(kind)) shapes.Add(kind);
         }
         var cells = Enumerable.Range(0, 9).ToList();

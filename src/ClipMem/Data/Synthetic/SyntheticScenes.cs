@@ -10,8 +10,10 @@ public sealed record SyntheticScenesOptions(
     int CaptionsPerImage = 5,
     int MinObjects = 1,
     int MaxObjects = 3,
-    string IdPrefix = "scene")
+    string IdPrefix = "scene",
+    SceneWorld? World = null)
 {
+
     public void Validate()
     {
         if (Count <= 0) throw new ArgumentOutOfRangeException(nameof(Count), Count, "must be positive");
@@ -20,6 +22,7 @@ public sealed record SyntheticScenesOptions(
         if (CaptionsPerImage < 1) throw new ArgumentOutOfRangeException(nameof(CaptionsPerImage), CaptionsPerImage, "must be at least 1");
         if (MinObjects < 1 || MaxObjects < MinObjects || MaxObjects > 3)
             throw new ArgumentOutOfRangeException(nameof(MaxObjects), $"objects per scene must satisfy 1 <= min ({MinObjects}) <= max ({MaxObjects}) <= 3");
+        World?.Validate();
     }
 }
 
@@ -46,8 +49,8 @@ public static class SyntheticScenes
             var atypical = rng.Bernoulli(options.AtypicalFraction)
                 ? (AtypicalKind)rng.NextInt(1, Enum.GetValues<AtypicalKind>().Length)
                 : AtypicalKind.None;
-            var spec = SceneSampler.Sample(rng, options.MinObjects, options.MaxObjects, atypical);
-            var captions = SceneCaptioner.Captions(spec, options.CaptionsPerImage, rng);
+            var spec = SceneSampler.Sample(rng, options.MinObjects, options.MaxObjects, atypical, options.World);
+            var captions = SceneCaptioner.Captions(spec, options.CaptionsPerImage, rng, options.World);
             int resolution = options.Resolution;
             samples[i] = new Sample(
                 id,
@@ -56,7 +59,8 @@ public static class SyntheticScenes
                 Labels(spec),
                 atypical == AtypicalKind.None ? GroundTruth.Typical : GroundTruth.Atypical(Describe(atypical)));
         }
-        return new CaptionDataset(DatasetName, $"{DatasetName}(seed={options.Seed}, n={options.Count})", samples);
+        string world = options.World is { } w && w != SceneWorld.Default ? $", world: {w.Describe()}" : "";
+        return new CaptionDataset(DatasetName, $"{DatasetName}(seed={options.Seed}, n={options.Count}{world})", samples);
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using ClipMem.Data.Synthetic;
+
 namespace ClipMem.Experiments.Regime;
 
 /// <summary>One run of the regime study: which factor it varies, to what, and the whole config.</summary>
@@ -9,14 +11,23 @@ public sealed record RegimePoint(string Factor, string Setting, ExperimentConfig
 
 /// <summary>
 /// The settings the regime study varies around a preset, one factor at a time (issue: when does memorization
-/// appear?): epochs, pool size, model size, captions per image and augmentation strength. The preset itself is
-/// the shared baseline, run once.
+/// appear?): epochs, pool size, model size, captions per image, augmentation strength and the synthetic world's
+/// difficulty. The preset itself is the shared baseline, run once.
 /// </summary>
 public static class RegimeGrid
 {
     public const string Baseline = "baseline";
 
-    public static IReadOnlyList<string> Factors { get; } = ["epochs", "pool", "model", "captions", "augmentation"];
+    public static IReadOnlyList<string> Factors { get; } = ["epochs", "pool", "model", "captions", "augmentation", "world"];
+
+    /// <summary>The world factor's settings: each one knob of <see cref="SceneWorld"/> moved from the default.</summary>
+    public static IReadOnlyList<SceneWorld> WorldSettings { get; } =
+    [
+        SceneWorld.Default with { ColourMention = 0.5 },
+        SceneWorld.Default with { PositionMention = 0.3 },
+        SceneWorld.Default with { TailKinds = 1200 },
+        SceneWorld.Default with { HeadWeight = 1 },
+    ];
 
     public static IReadOnlyList<RegimePoint> Around(ExperimentConfig baseline, IReadOnlyCollection<string>? factors = null)
     {
@@ -40,6 +51,14 @@ public static class RegimeGrid
         if (factors.Contains("augmentation"))
             foreach (double crop in new[] { 0.4, 0.9 }.Where(c => c != data.Transform.CropScaleMin))
                 variations.Add(("augmentation", baseline with { Data = data with { Transform = data.Transform with { CropScaleMin = crop } } }));
+        if (factors.Contains("world"))
+        {
+            if (data.Dataset != DataSettings.DefaultDataset)
+                throw new ArgumentException($"regime factor 'world' varies the synthetic scenes; the baseline's dataset is {data.Dataset}.");
+            var world = data.World ?? SceneWorld.Default;
+            foreach (var setting in WorldSettings.Where(w => w != world))
+                variations.Add(("world", baseline with { Data = data with { World = setting } }));
+        }
         return [new(Baseline, baseline.Preset, baseline), .. variations.Select(v => new RegimePoint(v.Factor, SettingOf(v.Factor, v.Config), v.Config))];
     }
 
@@ -50,7 +69,17 @@ public static class RegimeGrid
         "pool" => $"{config.Data.PoolSize}",
         "model" => config.Model.Size,
         "captions" => $"{config.Data.CaptionsPerImage}",
-        "augmentation" => $"crop{config.Data.Transform.CropScaleMin.ToString("0.0#", System.Globalization.CultureInfo.InvariantCulture)}",
+        "augmentation" => $"crop{Number(config.Data.Transform.CropScaleMin)}",
+        "world" => WorldSlug(config.Data.World ?? SceneWorld.Default),
         _ => config.Preset,
     };
+
+    // "colour0.5", "tail1200-head1": the knobs that differ from the default world, as a folder name can hold them.
+    private static string WorldSlug(SceneWorld world)
+    {
+        var changes = world.Changes();
+        return changes.Count == 0 ? "default" : string.Join("-", changes.Select(c => c.Knob + c.Value.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    private static string Number(double value) => value.ToString("0.0#", System.Globalization.CultureInfo.InvariantCulture);
 }
