@@ -1,3 +1,5 @@
+using ClipMem.Memorization;
+
 namespace ClipMem.Benchmarks;
 
 /// <summary>Everything `clipmem bench` measured; serialised as bench.json (snake_case). Rates are medians of the runs listed beside them.</summary>
@@ -47,7 +49,8 @@ public sealed record ModelFigures(
     double ModelFlopUtilisation,
     double ScoringViewOverTrainingSample,
     long PeakRssBytes,
-    StepProfile? BareStepProfile);
+    StepProfile? BareStepProfile,
+    EmbeddingTimings? ScoringTimings = null);
 
 public sealed record ThreadPlacementFigures(
     string Model,

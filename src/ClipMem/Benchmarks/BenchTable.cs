@@ -21,6 +21,11 @@ public static class BenchTable
             if (m.BareStepProfile is { } sp)
                 o.WriteLine($"  {m.Name} bare step: forward {sp.ForwardMs:F1} ms ({sp.ForwardMs / sp.TotalMs:P0}), backward {sp.BackwardMs:F1} ms ({sp.BackwardMs / sp.TotalMs:P0}), " +
                             $"optimiser {sp.OptimizerMs:F1} ms ({sp.OptimizerMs / sp.TotalMs:P0})");
+        foreach (var m in new[] { r.Reference, r.Quick })
+            if (m.ScoringTimings is { } st)
+                o.WriteLine($"  {m.Name} scoring pass (f and g): rendering views {st.RenderSeconds:F2} s ({st.RenderSeconds / st.TotalSeconds:P0}), " +
+                            $"stacking {st.StackSeconds:F2} s ({st.StackSeconds / st.TotalSeconds:P0}), image towers {st.ImageForwardSeconds:F2} s " +
+                            $"({st.ImageForwardSeconds / st.TotalSeconds:P0}), text towers {st.TextSeconds:F2} s ({st.TextSeconds / st.TotalSeconds:P0})");
         o.WriteLine();
         var p = r.ThreadPlacement;
         o.WriteLine($"thread placement ({p.Model}): one model x {r.Threads.TorchThreads} threads {p.OneModelAllThreadsSamplesPerSecond:F1} samples/s; " +

@@ -1,3 +1,4 @@
+using ClipMem.Memorization;
 using ClipMem.Models;
 
 namespace ClipMem.Benchmarks;
@@ -20,6 +21,7 @@ internal sealed class ModelUnderTest : IDisposable
     public List<double> PipelineRuns { get; } = [];
     public List<double> ScoringRuns { get; } = [];
     public List<StepProfile> ProfileRuns { get; } = [];
+    public List<EmbeddingTimings> ScoringTimings { get; } = [];
 
     public ModelUnderTest(string name, ClipConfig config, BenchDataset data, BenchOptions options)
     {
@@ -39,6 +41,7 @@ internal sealed class ModelUnderTest : IDisposable
         ProfileRuns.Add(Training.LastBareStepProfile!);
         PipelineRuns.Add(Training.FullPipeline(_options.PipelineSteps));
         ScoringRuns.Add(_scoring.ViewsPerSecondPerModel(Training.Model, Second.Model));
+        ScoringTimings.Add(_scoring.LastTimings!);
         _peakRss = Math.Max(_peakRss, PeakMemory.PeakBytes());
     }
 
@@ -54,7 +57,11 @@ internal sealed class ModelUnderTest : IDisposable
             achieved, achieved / matmulGflops, scoring / bare, _peakRss,
             new StepProfile(BenchStatistics.Median(ProfileRuns.Select(p => p.ForwardMs).ToList()),
                 BenchStatistics.Median(ProfileRuns.Select(p => p.BackwardMs).ToList()),
-                BenchStatistics.Median(ProfileRuns.Select(p => p.OptimizerMs).ToList())));
+                BenchStatistics.Median(ProfileRuns.Select(p => p.OptimizerMs).ToList())),
+            new EmbeddingTimings(BenchStatistics.Median(ScoringTimings.Select(t => t.RenderSeconds).ToList()),
+                BenchStatistics.Median(ScoringTimings.Select(t => t.StackSeconds).ToList()),
+                BenchStatistics.Median(ScoringTimings.Select(t => t.ImageForwardSeconds).ToList()),
+                BenchStatistics.Median(ScoringTimings.Select(t => t.TextSeconds).ToList())));
     }
 
     private static string Describe(ClipConfig c) =>

@@ -13,6 +13,9 @@ namespace ClipMem.Benchmarks;
 /// </summary>
 public sealed class ScoringBench(ClipConfig config, BenchDataset data, int samples, int views, ulong seed)
 {
+    /// <summary>Where the last measurement's time went: view rendering, stacking, image towers, text towers.</summary>
+    public EmbeddingTimings? LastTimings { get; private set; }
+
     /// <summary>Image views encoded per second, counted per model (f and g each encode every view).</summary>
     public double ViewsPerSecondPerModel(ClipModel f, ClipModel g)
     {
@@ -24,6 +27,7 @@ public sealed class ScoringBench(ClipConfig config, BenchDataset data, int sampl
         var clock = Stopwatch.StartNew();
         embedder.Embed([(f, "bench-f"), (g, "bench-g")], ids);
         double seconds = clock.Elapsed.TotalSeconds;
+        LastTimings = embedder.LastTimings;
         // The embedder switches the models to eval mode; the same models train in the next run.
         f.train();
         g.train();
