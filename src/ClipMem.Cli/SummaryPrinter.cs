@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClipMem.Common;
 using ClipMem.Experiments;
 
 namespace ClipMem.Cli;
@@ -30,6 +31,7 @@ public static class SummaryPrinter
         o.WriteLine("Least memorized (S_C):");
         foreach (var r in candidates.AsEnumerable().Reverse().Take(10)) o.WriteLine(Line(r));
         o.WriteLine($"wall {s.WallSeconds:F0} s (training {s.TrainSeconds:F0} s at {s.TrainSamplesPerSecond:F0} samples/s); report: {Path.Combine(result.RunDirectory, "report.html")}");
+        if (s.PhaseSeconds is { Count: > 0 } phases) o.WriteLine($"time by phase: {PhaseTimes.Describe(phases, s.WallSeconds)}");
     }
 
     private static string Line(ScoreRow r)

@@ -46,7 +46,8 @@ public sealed record ClipMemSummary(
     double TrainSeconds,
     double TrainSamplesPerSecond,
     RuntimeOptions Runtime,
-    IReadOnlyDictionary<string, string> Versions)
+    IReadOnlyDictionary<string, string> Versions,
+    IReadOnlyDictionary<string, double>? PhaseSeconds = null)
 {
     /// <summary>The three Welch tests by the split pair they compare, in the order reports give them.</summary>
     [System.Text.Json.Serialization.JsonIgnore]

@@ -39,15 +39,21 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
     /// <summary>The paradigm-independent side of the run: memberships, training jobs, checkpoints, derived runs.</summary>
     public LeaveSetOutRun Runner => _runner ??= new LeaveSetOutRun(config, runtime, run, _clip, log) { Progress = Progress };
 
-    /// <summary>Every stage in order: data, training, embedding, scoring, utility, summary and report.</summary>
+    /// <summary>
+    /// Every stage in order: data, tokenizer, training (f and g as child jobs, then loaded), embedding,
+    /// scoring, utility, summary and report; the summary records each stage's seconds (phase_seconds).
+    /// </summary>
     public ClipMemResult Run()
     {
         var clock = Stopwatch.StartNew();
+        var phases = new PhaseTimes();
         using var claim = run.Claim();
-        var data = PrepareData();
-        using var models = Train(data);
-        var rows = Score(models, data);
-        return Evaluate(models, data, rows, clock.Elapsed.TotalSeconds);
+        var data = phases.Time("data", PrepareData);
+        phases.Time("tokenizer", () => PrepareTokenizer(data));
+        using var models = phases.Time("training", () => Train(data));
+        phases.Time("embedding", () => _clip.Embeddings(models.F, models.G, Runner.Context(data), Checkpoints()));
+        var rows = phases.Time("scoring", () => Score(models, data));
+        return Evaluate(models, data, rows, clock, phases);
     }
 
     /// <summary>Builds the data (see <see cref="ExperimentData.Build"/>) and records splits, mis-captions and memberships in the run directory.</summary>
@@ -111,17 +117,23 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
     /// The evaluation job (`clipmem evaluate RUN`): f's utility, the summary (split statistics, mis-caption
     /// detection, atypicality) and the report, from the scores the scoring job wrote.
     /// </summary>
-    public ClipMemResult Evaluate(TrainedModels models, ExperimentData data, IReadOnlyList<ScoreRow> rows, double? totalSeconds = null)
+    /// <param name="runClock">The whole job's clock when this is its last stage; null: this stage's own, added to the training time.</param>
+    /// <param name="phases">The earlier stages' seconds; this stage adds utility, summary and report.</param>
+    public ClipMemResult Evaluate(TrainedModels models, ExperimentData data, IReadOnlyList<ScoreRow> rows, Stopwatch? runClock = null, PhaseTimes? phases = null)
     {
-        var clock = Stopwatch.StartNew();
+        var clock = runClock ?? Stopwatch.StartNew();
+        phases ??= new PhaseTimes();
         var context = Runner.Context(data);
-        var (embF, embG) = _clip.Embeddings(models.F, models.G, context, Checkpoints());
-        var utility = MeasureUtility(models, data, _clip.Pipeline(context, data.Plan.MembershipOfF), embF);
+        var (embF, embG) = phases.Time("embedding", () => _clip.Embeddings(models.F, models.G, context, Checkpoints()));
+        var utility = phases.Time("utility", () => MeasureUtility(models, data, _clip.Pipeline(context, data.Plan.MembershipOfF), embF));
         var evaluation = new ClipMemEvaluation(config, data, embF, embG);
-        var summary = evaluation.Summarize(rows, utility, totalSeconds ?? models.Seconds + clock.Elapsed.TotalSeconds, models.Seconds, models.SamplesPerSecond, runtime);
-        AtomicFile.WriteAllText(run.PathOf("summary.json"), System.Text.Json.JsonSerializer.Serialize(summary, Json.Options));
-        var result = new ClipMemResult(run.Root, config, summary, rows, data);
-        AtomicFile.WriteAllText(run.PathOf("report.html"), ClipMemReport.Render(result, models.Images));
+        var summary = phases.Time("summary", () => evaluation.Summarize(rows, utility, 0, models.Seconds, models.SamplesPerSecond, runtime));
+        double Wall() => runClock is null ? models.Seconds + clock.Elapsed.TotalSeconds : clock.Elapsed.TotalSeconds;
+        var result = new ClipMemResult(run.Root, config, summary with { WallSeconds = Wall(), PhaseSeconds = phases.Seconds }, rows, data);
+        phases.Time("report", () => AtomicFile.WriteAllText(run.PathOf("report.html"), ClipMemReport.Render(result, models.Images)));
+        result = result with { Summary = result.Summary with { WallSeconds = Wall(), PhaseSeconds = phases.Seconds } };
+        // Written last, so a summary on disk means the report beside it is complete too.
+        AtomicFile.WriteAllText(run.PathOf("summary.json"), System.Text.Json.JsonSerializer.Serialize(result.Summary, Json.Options));
         return result;
     }
 

@@ -43,7 +43,8 @@ public static class ClipMemReport
             "Typical, accurately captioned samples: f aligns them no better than g, which never saw them."));
 
         string subtitle = $"preset {s.Preset}, dataset {s.Dataset}, seed {s.Seed}, variant {s.AlignmentVariant}; run directory {result.RunDirectory}; " +
-                          $"{s.WallSeconds:F0} s wall, training {s.TrainSamplesPerSecond:F0} samples/s";
+                          $"{s.WallSeconds:F0} s wall, training {s.TrainSamplesPerSecond:F0} samples/s" +
+                          (s.PhaseSeconds is { Count: > 0 } phases ? $"; by phase: {PhaseTimes.Describe(phases, s.WallSeconds)}" : "");
         return SampleGallery.Page("CLIPMem report", body.ToString(), subtitle);
     }
 

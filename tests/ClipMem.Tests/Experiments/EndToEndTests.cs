@@ -45,6 +45,12 @@ public class EndToEndTests
                      "linear_probe_acc_random_init", "zero_shot_acc", "zero_shot_attribute_acc", "retrieval_r1", "wall_seconds", "train_samples_per_second" })
             Assert.True(summary.RootElement.TryGetProperty(key, out _), $"summary.json lacks {key}");
         Assert.Equal(2, summary.RootElement.GetProperty("clipmem_ci95").GetProperty("S_C").GetArrayLength());
+        // Every stage of the job is timed, in the order it ran, and the stages fit inside the wall time.
+        var phases = summary.RootElement.GetProperty("phase_seconds").EnumerateObject().Select(p => (p.Name, p.Value.GetDouble())).ToList();
+        Assert.Equal(["data", "tokenizer", "training", "embedding", "scoring", "utility", "summary", "report"], phases.Select(p => p.Name));
+        Assert.All(phases, p => Assert.True(p.Item2 >= 0, $"{p.Name}: {p.Item2} s"));
+        Assert.InRange(phases.Sum(p => p.Item2), 0.5 * s.WallSeconds, s.WallSeconds);
+        Assert.True(phases.Single(p => p.Name == "training").Item2 >= s.TrainSeconds * 0.5, "training phase shorter than the models' own training");
         var csv = File.ReadAllLines(Path.Combine(dir.Path, "scores.csv"));
         Assert.Equal(s.SplitSizes.Values.Sum() + 1, csv.Length);
         Assert.StartsWith("sample_id,split,captions", csv[0]);
