@@ -32,6 +32,7 @@ public static class SummaryPrinter
         foreach (var r in candidates.AsEnumerable().Reverse().Take(10)) o.WriteLine(Line(r));
         o.WriteLine($"wall {s.WallSeconds:F0} s (training {s.TrainSeconds:F0} s at {s.TrainSamplesPerSecond:F0} samples/s); report: {Path.Combine(result.RunDirectory, "report.html")}");
         if (s.PhaseSeconds is { Count: > 0 } phases) o.WriteLine($"time by phase: {PhaseTimes.Describe(phases, s.WallSeconds)}");
+        if (s.Versions.TryGetValue("cpu", out var cpu)) o.WriteLine($"cpu: {cpu}");
     }
 
     private static string Line(ScoreRow r)

@@ -8,6 +8,7 @@ public static class BenchTable
         o.WriteLine();
         o.WriteLine($"ClipMem bench: TorchSharp {r.Versions.GetValueOrDefault("torchsharp")}, libtorch {r.Versions.GetValueOrDefault("libtorch")}, " +
                     $"{r.Threads.TorchThreads} torch threads, {r.Threads.ProcessorCount} cores; batch {r.Settings.BatchSize}; medians of {r.Settings.Runs} runs");
+        o.WriteLine($"cpu: {r.Versions.GetValueOrDefault("cpu", "not recorded")}");
         o.WriteLine($"machine limit: fp32 matmul {string.Join(", ", r.Machine.MatmulGflopsBySize.Select(kv => $"{kv.Key}: {kv.Value:F1}"))} GFLOP/s (best {r.Machine.BestMatmulGflops:F1})");
         o.WriteLine($"precision: {r.Machine.Precision}");
         o.WriteLine($"native allocator keeps freed memory for reuse: {(r.NativeAllocatorKeepsFreedMemory ? "yes" : "no")}");

@@ -35,11 +35,5 @@ public static class MatmulRate
     }
 
     /// <summary>Whether the CPU computes in bfloat16 natively (AVX512-BF16 or AMX-BF16, from /proc/cpuinfo's flags); false where unknown.</summary>
-    public static bool CpuHasBf16()
-    {
-        const string cpuInfo = "/proc/cpuinfo";
-        if (!File.Exists(cpuInfo)) return false;
-        var flags = File.ReadLines(cpuInfo).FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal))?.Split(' ') ?? [];
-        return flags.Contains("avx512_bf16") || flags.Contains("amx_bf16");
-    }
+    public static bool CpuHasBf16() => ClipMem.Common.MachineInfo.HasBf16;
 }

@@ -107,6 +107,7 @@ public sealed class RunDirectory
         ["libtorch"] = TorchSharp.torch.__version__ ?? "unknown",
         ["dotnet"] = Environment.Version.ToString(),
         ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+        ["cpu"] = ClipMem.Common.MachineInfo.Describe(),
         ["git_revision"] = GitRevision(),
     };
 
