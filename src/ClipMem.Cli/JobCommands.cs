@@ -137,10 +137,14 @@ public sealed class ExperimentOptions
     private readonly Option<int?> _captions = new("--captions-per-image") { Description = "Captions of each image used for training (and scoring): 1 (the study's baseline) to 5 (its multi-caption mitigation)." };
     private readonly Option<int?> _scoringCaptions = new("--scoring-captions-per-image") { Description = "Captions of each image CLIPMem averages over (default: the ones trained on)." };
     private readonly Option<int?> _epochs = new("--epochs") { Description = "Training epochs (the recipe's; default: the preset's)." };
+    private readonly Option<string?> _precision = new("--precision")
+    {
+        Description = "Matrix products of the transformer blocks: fp32 (default) or bf16 (fp32 master weights, norms, softmax and loss; needs AVX512-BF16 or AMX on a CPU). Part of the config, so each precision has its own run directory.",
+    };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _preset, _config, _dataset, _dataPath, _seed, _out, _device, _threads, _sequential, _noise, _captions, _scoringCaptions, _epochs, _independentOrder })
+        foreach (var option in new Option[] { _preset, _config, _dataset, _dataPath, _seed, _out, _device, _threads, _sequential, _noise, _captions, _scoringCaptions, _epochs, _precision, _independentOrder })
             command.Options.Add(option);
         command.Validators.Add(result =>
         {
@@ -161,12 +165,22 @@ public sealed class ExperimentOptions
         config = config with { Data = data };
         if (Given(parse, _seed)) config = config with { Seed = parse.GetValue(_seed) };
         if (parse.GetValue(_epochs) is { } epochs) config = config.WithEpochs(epochs);
+        if (parse.GetValue(_precision) is { } precision) config = config with { Recipe = config.Recipe with { Precision = ParsePrecision(precision) } };
         if (parse.GetValue(_noise) is { } sigma) config = config.With(sigma == 0 ? null : new ClipMem.Experiments.Mitigations.TextEmbeddingNoise(sigma));
         var runtime = new RuntimeOptions(parse.GetValue(_device)!, parse.GetValue(_threads), !parse.GetValue(_sequential));
+        if (config.Recipe.Precision == ClipMem.Models.MatmulPrecision.Bf16 && runtime.Device == "cpu" && !ClipMem.Common.MachineInfo.HasBf16)
+            throw new ArgumentException($"bf16 was asked for, but this CPU ({ClipMem.Common.MachineInfo.Describe()}) has no AVX512-BF16 or AMX: its bf16 products are emulated and far slower than fp32. Use --precision fp32.");
         return (config, runtime, parse.GetValue(_out) ?? RunDirectory.DefaultPath(config));
     }
 
     private static bool Given<T>(ParseResult parse, Option<T> option) => parse.GetResult(option) is { Implicit: false };
+
+    private static ClipMem.Models.MatmulPrecision ParsePrecision(string value) => value switch
+    {
+        "fp32" => ClipMem.Models.MatmulPrecision.Fp32,
+        "bf16" => ClipMem.Models.MatmulPrecision.Bf16,
+        _ => throw new ArgumentException($"--precision {value}: allowed values are fp32 and bf16."),
+    };
 }
 
 /// <summary>`clipmem config`: prints a preset's full config as JSON, the file `--config` reads.</summary>

@@ -32,6 +32,16 @@ public sealed class ClipModel : Module<Tensor, Tensor, Tensor, (Tensor ImageEmbe
     }
 
     public VisionTransformer Visual => visual;
+
+    /// <summary>The matrix-product format of every transformer block of both towers (<see cref="MatmulPrecision"/>).</summary>
+    public MatmulPrecision Precision
+    {
+        get => visual.Blocks.FirstOrDefault()?.Precision ?? MatmulPrecision.Fp32;
+        set
+        {
+            foreach (var block in visual.Blocks.Concat(text.Blocks)) block.Precision = value;
+        }
+    }
     public TextTransformer Text => text;
     public Parameter LogitScale => logit_scale;
 

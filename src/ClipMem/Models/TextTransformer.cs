@@ -19,6 +19,8 @@ public sealed class TextTransformer : Module<Tensor, Tensor, Tensor>
 
     public TextConfig Config { get; }
 
+    public IReadOnlyList<TransformerBlock> Blocks => blocks.ToList();
+
     public TextTransformer(TextConfig config, int outputDim) : base("text")
     {
         config.Validate();

@@ -21,6 +21,9 @@ public sealed class TransformerBlock : Module<Tensor, Tensor>
     /// <summary>Set by the owner to collect MLP activations; null when not collecting.</summary>
     internal List<Tensor>? ActivationSink { get; set; }
 
+    /// <summary>The format of this block's matrix products (<see cref="MatmulPrecision"/>); its input and output are fp32 either way.</summary>
+    public MatmulPrecision Precision { get; set; } = MatmulPrecision.Fp32;
+
     public TransformerBlock(string name, int width, int heads, double mlpRatio, bool causal) : base(name)
     {
         _heads = heads;
@@ -42,21 +45,37 @@ public sealed class TransformerBlock : Module<Tensor, Tensor>
         using var attended = Attention(ln_1.forward(x));
         var afterAttention = x.add(attended, TorchScalars.One);
         using var normed = ln_2.forward(afterAttention);
-        using var pre = c_fc.forward(normed);
+        using var pre = Project(c_fc, normed);
         using var hidden = functional.gelu(pre);
         // The caller of the tower's forward pass owns the recorded activations: move them out of the dispose
         // scope the tower opens around its blocks, or they are freed before the caller reads them.
-        ActivationSink?.Add(hidden.mean([1]).detach().MoveToOuterDisposeScope());
-        using var mlp = c_proj.forward(hidden);
+        if (ActivationSink is { } sink)
+            using (var mean = hidden.mean([1])) sink.Add(mean.detach().to(ScalarType.Float32).MoveToOuterDisposeScope());
+        using var mlp = ToFp32(Project(c_proj, hidden));
         using (afterAttention) return afterAttention.add(mlp, TorchScalars.One);
     }
 
     private Tensor Attention(Tensor x)
     {
         using var normed = x;
-        using var qkv = in_proj.forward(x);
+        using var qkv = Project(in_proj, x);
         using var attended = MultiHeadAttention(qkv, _heads, _causal);
-        return out_proj.forward(attended);
+        return ToFp32(Project(out_proj, attended));
+    }
+
+    /// <summary>A linear layer in the block's precision: bf16 casts the input and the fp32 master weights per call (autograd carries the gradient back through the casts).</summary>
+    private Tensor Project(Linear layer, Tensor x)
+    {
+        if (Precision == MatmulPrecision.Fp32) return layer.forward(x);
+        using var scope = NewDisposeScope();
+        return functional.linear(x.to(ScalarType.BFloat16), layer.weight!.to(ScalarType.BFloat16), layer.bias!.to(ScalarType.BFloat16)).MoveToOuterDisposeScope();
+    }
+
+    // Takes ownership: an fp32 tensor is returned as it is, a bf16 one converted and disposed.
+    private static Tensor ToFp32(Tensor x)
+    {
+        if (x.dtype == ScalarType.Float32) return x;
+        using (x) return x.to(ScalarType.Float32);
     }
 
     /// <summary>
@@ -82,10 +101,11 @@ public sealed class TransformerBlock : Module<Tensor, Tensor>
         var q = qkvParts[0].view(rows, tokens, headDim);
         var kT = qkvParts[1].view(rows, tokens, headDim).transpose(1, 2);
         var v = qkvParts[2].view(rows, tokens, headDim);
-        var scores = q.bmm(kT);
+        // In bf16 the products run in bf16 and the softmax in fp32 (its statistics), as CPU autocast does.
+        var scores = q.bmm(kT).to(ScalarType.Float32);
         using (var scale = (1.0 / Math.Sqrt(headDim)).ToScalar()) scores.mul_(scale);
         if (causal) scores.add_(CausalMask(tokens, scores.device), TorchScalars.One);
-        var weights = scores.softmax(-1);
+        var weights = scores.softmax(-1).to(v.dtype);
         var attended = weights.bmm(v);
         return attended.view(batch, heads, tokens, headDim).transpose(1, 2).reshape(batch, tokens, width).MoveToOuterDisposeScope();
     }

@@ -11,7 +11,8 @@ public sealed record TrainingOptions(
     double Epsilon = 1e-6,
     double WarmupFraction = 0.05,
     ulong Seed = 0,
-    int CheckpointEveryEpochs = 0)
+    int CheckpointEveryEpochs = 0,
+    ClipMem.Models.MatmulPrecision Precision = ClipMem.Models.MatmulPrecision.Fp32)
 {
     public void Validate()
     {

@@ -59,7 +59,9 @@ public sealed class ClipParadigm : IParadigm
         return cache;
     }
 
-    public nn.Module CreateModel(ParadigmContext context) => new ClipModel(ModelConfig(context.Config, Tokenizer(context).VocabularySize));
+    /// <summary>A fresh CLIP of the run's size, computing its matrix products in the recipe's precision (training and scoring alike).</summary>
+    public nn.Module CreateModel(ParadigmContext context) =>
+        new ClipModel(ModelConfig(context.Config, Tokenizer(context).VocabularySize)) { Precision = context.Config.Recipe.Precision };
 
     public int Train(nn.Module model, IReadOnlyList<SampleId> members, ParadigmContext context, TrainingOptions options, TrainingRunPaths paths,
         Action<TrainingProgress>? progress)
