@@ -155,4 +155,20 @@ public class ExperimentConfigTests
         Assert.NotEqual(CliApp.ExitOk, code);
         Assert.Contains("--preset and --config", error);
     }
+
+    [Fact]
+    public void ThePrecisionFlagIsRecordedInTheRunsConfigAndABadOneNamesTheAllowedValues()
+    {
+        using var dir = new TempDirectory();
+        var (code, _, error) = CliCalls.Run("prepare", "--preset", "tiny", "--precision", "fp16", "--out", Path.Combine(dir.Path, "bad"));
+        Assert.Equal(CliApp.ExitBadInput, code);
+        Assert.Contains("fp32, bf16 and auto", error);
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "bad")));
+
+        string run = Path.Combine(dir.Path, "run");
+        (code, _, error) = CliCalls.Run("prepare", "--preset", "tiny", "--precision", "auto", "--out", run);
+        Assert.True(code == CliApp.ExitOk, error);
+        var expected = ClipMem.Common.MachineInfo.HasBf16 ? ClipMem.Models.MatmulPrecision.Bf16 : ClipMem.Models.MatmulPrecision.Fp32;
+        Assert.Equal(expected, ClipMemRuns.ReadConfig(Path.Combine(run, RunDirectory.ConfigFile)).Recipe.Precision);
+    }
 }
