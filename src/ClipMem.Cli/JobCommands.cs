@@ -177,8 +177,9 @@ public sealed class ExperimentOptions
 
     private static bool Given<T>(ParseResult parse, Option<T> option) => parse.GetResult(option) is { Implicit: false };
 
-    // auto: bf16 where it was measured faster and equal in science (quick, 3 seeds: split gaps within their CIs,
-    // CLIPMem Spearman 0.9998 between bf16 and fp32 scoring of the same models; README), fp32 elsewhere.
+    // auto: bf16 where it was measured faster (quick: training 1.5-1.75x) and close in science (3 seeds: clean-pair
+    // gaps within each other's CIs, S_C - S_I on 2 of 3; CLIPMem Spearman 0.9998 between bf16 and fp32 scoring of
+    // the same models; README), fp32 elsewhere. Not the default, so a preset's numbers do not depend on the machine.
     private static ClipMem.Models.MatmulPrecision ParsePrecision(string value, string device) => value switch
     {
         "fp32" => ClipMem.Models.MatmulPrecision.Fp32,
