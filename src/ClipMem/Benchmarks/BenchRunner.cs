@@ -31,7 +31,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         var matmul = MatmulRate.Measure(options.EffectiveMatmulSizes);
         // bf16 at the smallest size only: enough to see whether it would pay, cheap even where it is slow.
         var bf16 = MatmulRate.Measure([options.EffectiveMatmulSizes.Min()], dtype: ScalarType.BFloat16);
-        var machine = Machine(matmul, bf16, MatmulRate.CpuHasBf16());
+        var machine = Machine(matmul, bf16, MachineInfo.HasBf16);
         log.WriteLine($"bench: {machine.Precision}");
 
         var peer = new PyTorchPeer(options.PythonPath, options.PeerScript ?? PyTorchPeer.FindScript());

@@ -33,7 +33,4 @@ public static class MatmulRate
         }
         return rates;
     }
-
-    /// <summary>Whether the CPU computes in bfloat16 natively (AVX512-BF16 or AMX-BF16, from /proc/cpuinfo's flags); false where unknown.</summary>
-    public static bool CpuHasBf16() => ClipMem.Common.MachineInfo.HasBf16;
 }

@@ -28,6 +28,10 @@ public static class InferenceBatch
         return (int)Math.Clamp(LargestActivationBytes / bytesPerRow, 1, upperBound);
     }
 
+    /// <summary>Rows for a pre-LN transformer of this shape: <see cref="Rows"/> over its <see cref="WidestPerToken"/>.</summary>
+    public static int TransformerRows(int tokens, int width, double mlpRatio, int heads, int upperBound, Device? device = null) =>
+        Rows(tokens, WidestPerToken(width, mlpRatio, heads, tokens), upperBound, device);
+
     /// <summary>The widest per-token activation of a pre-LN transformer block: MLP hidden, fused q/k/v, or the attention scores.</summary>
     public static int WidestPerToken(int width, double mlpRatio, int heads, int tokens) =>
         Math.Max(Math.Max((int)Math.Round(width * mlpRatio), 3 * width), heads * tokens);

@@ -16,6 +16,7 @@ public static class MachineInfo
     /// <summary>The relevant ISA extensions this CPU reports, in a fixed order.</summary>
     public static IReadOnlyList<string> Extensions => RelevantFlags.Where(Cpu.Value.Flags.Contains).ToList();
 
+    /// <summary>Whether the CPU computes in bfloat16 natively (AVX512-BF16 or AMX-BF16); false where unknown.</summary>
     public static bool HasBf16 => Cpu.Value.Flags.Contains("avx512_bf16") || Cpu.Value.Flags.Contains("amx_bf16");
 
     /// <summary>"AMD EPYC; 2 cores; avx2 fma avx512f avx512_bf16": model name, cores this process sees, extensions.</summary>

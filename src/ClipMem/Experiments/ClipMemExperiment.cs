@@ -127,9 +127,10 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
         var (embF, embG) = phases.Time("embedding", () => _clip.Embeddings(models.F, models.G, context, Checkpoints()));
         var utility = phases.Time("utility", () => MeasureUtility(models, data, _clip.Pipeline(context, data.Plan.MembershipOfF), embF));
         var evaluation = new ClipMemEvaluation(config, data, embF, embG);
-        var summary = phases.Time("summary", () => evaluation.Summarize(rows, utility, 0, models.Seconds, models.SamplesPerSecond, runtime));
         double Wall() => runClock is null ? models.Seconds + clock.Elapsed.TotalSeconds : clock.Elapsed.TotalSeconds;
-        var result = new ClipMemResult(run.Root, config, summary with { WallSeconds = Wall(), PhaseSeconds = phases.Seconds }, rows, data);
+        var summary = phases.Time("summary", () => evaluation.Summarize(rows, utility, Wall(), models.Seconds, models.SamplesPerSecond, runtime));
+        // The report shows the time so far; summary.json gets the report's own seconds too.
+        var result = new ClipMemResult(run.Root, config, summary with { PhaseSeconds = phases.Seconds }, rows, data);
         phases.Time("report", () => AtomicFile.WriteAllText(run.PathOf("report.html"), ClipMemReport.Render(result, models.Images)));
         result = result with { Summary = result.Summary with { WallSeconds = Wall(), PhaseSeconds = phases.Seconds } };
         // Written last, so a summary on disk means the report beside it is complete too.

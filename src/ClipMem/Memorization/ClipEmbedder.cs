@@ -43,7 +43,7 @@ public sealed class ClipEmbedder(ImageCache images, ClipDataPipeline text, int r
         int perSample = views + 1;
         var (vision, textConfig) = (models[0].Model.Config.Vision, models[0].Model.Config.Text);
         int visionTokens = vision.GridSize * vision.GridSize + 1;
-        int viewsPerBatch = InferenceBatch.Rows(visionTokens, InferenceBatch.WidestPerToken(vision.Width, vision.MlpRatio, vision.Heads, visionTokens), batchSize, device);
+        int viewsPerBatch = InferenceBatch.TransformerRows(visionTokens, vision.Width, vision.MlpRatio, vision.Heads, batchSize, device);
         int samplesPerBatch = Math.Max(1, viewsPerBatch / perSample);
         var (render, stack, imageForward, textForward) = (new Stopwatch(), new Stopwatch(), new Stopwatch(), new Stopwatch());
         for (int start = 0; start < n; start += samplesPerBatch)
@@ -83,8 +83,7 @@ public sealed class ClipEmbedder(ImageCache images, ClipDataPipeline text, int r
             allCaptions.AddRange(captions);
         }
         var captionEmbeddings = models.Select(_ => new float[allCaptions.Count * dim]).ToArray();
-        int captionsPerBatch = InferenceBatch.Rows(textConfig.ContextLength,
-            InferenceBatch.WidestPerToken(textConfig.Width, textConfig.MlpRatio, textConfig.Heads, textConfig.ContextLength), batchSize, device);
+        int captionsPerBatch = InferenceBatch.TransformerRows(textConfig.ContextLength, textConfig.Width, textConfig.MlpRatio, textConfig.Heads, batchSize, device);
         textForward.Start();
         for (int start = 0; start < allCaptions.Count; start += captionsPerBatch)
         {

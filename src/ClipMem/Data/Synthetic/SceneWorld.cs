@@ -25,21 +25,21 @@ public sealed record SceneWorld(double ColourMention = 1.0, double PositionMenti
             throw new ArgumentOutOfRangeException(nameof(HeadWeight), HeadWeight, "allowed values are positive and finite");
     }
 
-    /// <summary>The knobs that differ from the default world, by short name: ("colour", 0.5), ("tail", 1200).</summary>
-    public IReadOnlyList<(string Knob, double Value)> Changes()
+    /// <summary>The knobs that differ from the default world, by short name and value: ("colour", "0.5"), ("tail", "1200").</summary>
+    public IReadOnlyList<(string Knob, string Value)> Changes()
     {
         var changes = new List<(string, double)>();
         if (ColourMention != Default.ColourMention) changes.Add(("colour", ColourMention));
         if (PositionMention != Default.PositionMention) changes.Add(("position", PositionMention));
         if (TailKinds != Default.TailKinds) changes.Add(("tail", TailKinds));
         if (HeadWeight != Default.HeadWeight) changes.Add(("head", HeadWeight));
-        return changes;
+        return changes.Select(c => (c.Item1, c.Item2.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture))).ToList();
     }
 
     /// <summary>"colour 0.5, tail 1200", or "default".</summary>
-    public string Describe()
+    public string Describe(string between = " ", string separator = ", ")
     {
         var changes = Changes();
-        return changes.Count == 0 ? "default" : string.Join(", ", changes.Select(c => $"{c.Knob} {c.Value.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)}"));
+        return changes.Count == 0 ? "default" : string.Join(separator, changes.Select(c => c.Knob + between + c.Value));
     }
 }

@@ -13,7 +13,6 @@ public sealed record SyntheticScenesOptions(
     string IdPrefix = "scene",
     SceneWorld? World = null)
 {
-
     public void Validate()
     {
         if (Count <= 0) throw new ArgumentOutOfRangeException(nameof(Count), Count, "must be positive");

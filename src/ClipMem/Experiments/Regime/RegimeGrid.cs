@@ -69,17 +69,9 @@ public static class RegimeGrid
         "pool" => $"{config.Data.PoolSize}",
         "model" => config.Model.Size,
         "captions" => $"{config.Data.CaptionsPerImage}",
-        "augmentation" => $"crop{Number(config.Data.Transform.CropScaleMin)}",
-        "world" => WorldSlug(config.Data.World ?? SceneWorld.Default),
+        "augmentation" => $"crop{config.Data.Transform.CropScaleMin.ToString("0.0#", System.Globalization.CultureInfo.InvariantCulture)}",
+        // "colour0.5", "tail1200-head1": as a folder name can hold them.
+        "world" => (config.Data.World ?? SceneWorld.Default).Describe(between: "", separator: "-"),
         _ => config.Preset,
     };
-
-    // "colour0.5", "tail1200-head1": the knobs that differ from the default world, as a folder name can hold them.
-    private static string WorldSlug(SceneWorld world)
-    {
-        var changes = world.Changes();
-        return changes.Count == 0 ? "default" : string.Join("-", changes.Select(c => c.Knob + c.Value.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)));
-    }
-
-    private static string Number(double value) => value.ToString("0.0#", System.Globalization.CultureInfo.InvariantCulture);
 }
