@@ -8,10 +8,7 @@ public class DataNotebookTests
     [Fact]
     public async Task DataNotebookShowsSamplesChartsAndTheInjectedMiscaptions()
     {
-        var run = await new NotebookRunner { Parameters = new Dictionary<string, string> { ["pool"] = "800" } }
-            .RunAsync(QuickstartNotebookTests.NotebookPath("01-data-and-splits.dib"));
-
-        Assert.True(run.Succeeded, $"cell {run.FailedCell?.Index} failed:\n{run.FailedCell?.Code}\n{run.FailedCell?.Error}");
+        var run = await NotebookRuns.RunAsync("01-data-and-splits.dib", new() { ["pool"] = "800" });
         var html = run.Outputs.Where(o => o.MimeType == "text/html").Select(o => o.Value).ToList();
         Assert.Equal(2, html.Count(h => h.Contains("clipmem-plot-", StringComparison.Ordinal)));   // caption lengths, split sizes
         var tables = html.Where(h => h.Contains("clipmem-table-", StringComparison.Ordinal)).ToList();

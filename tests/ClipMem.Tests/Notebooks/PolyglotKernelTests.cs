@@ -41,7 +41,7 @@ public class PolyglotKernelTests
 
     private static (int ExitCode, string Output) RunNotebook(string kernel, string notebook, params string[] parameters)
     {
-        string notebookPath = QuickstartNotebookTests.NotebookPath(notebook);
+        string notebookPath = NotebookRuns.PathOf(notebook);
         string root = Path.GetDirectoryName(Path.GetDirectoryName(notebookPath))!;
         var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(root, "environment", "polyglot-run.py"));

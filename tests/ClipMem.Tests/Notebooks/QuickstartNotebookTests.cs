@@ -11,12 +11,7 @@ public class QuickstartNotebookTests
     public async Task QuickstartRunsOnTheTinyPresetAndShowsItsChartsTablesAndGalleries()
     {
         using var dir = new TempDirectory();
-        var run = await new NotebookRunner
-        {
-            Parameters = new Dictionary<string, string> { ["preset"] = "tiny", ["runDirectory"] = Path.Combine(dir.Path, "run") },
-        }.RunAsync(NotebookPath("00-quickstart.dib"));
-
-        Assert.True(run.Succeeded, $"cell {run.FailedCell?.Index} failed:\n{run.FailedCell?.Code}\n{run.FailedCell?.Error}");
+        var run = await NotebookRuns.RunAsync("00-quickstart.dib", new() { ["preset"] = "tiny", ["runDirectory"] = Path.Combine(dir.Path, "run") });
         var html = run.Outputs.Where(o => o.MimeType == "text/html").Select(o => o.Value).ToList();
         Assert.Equal(2, html.Count(h => h.Contains("clipmem-plot-", StringComparison.Ordinal)));   // split means, histogram
         Assert.Equal(2, html.Count(h => h.Contains("clipmem-table-", StringComparison.Ordinal))); // split statistics (DataFrame), score table
@@ -26,13 +21,6 @@ public class QuickstartNotebookTests
 
         string page = NotebookHtml.Render(run);
         Assert.Equal(1, CountOf(page, ClipMem.Reporting.PlotlyScript.InlineTag()[..300])); // plotly.js embedded exactly once
-    }
-
-    internal static string NotebookPath(string name)
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "notebooks", name))) return Path.Combine(folder.FullName, "notebooks", name);
-        throw new FileNotFoundException($"notebooks/{name} not found above {AppContext.BaseDirectory}");
     }
 
     private static int CountOf(string text, string part)

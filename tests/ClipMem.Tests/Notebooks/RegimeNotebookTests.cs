@@ -12,12 +12,7 @@ public class RegimeNotebookTests
     public async Task RegimeNotebookRunsTheStudyAndChartsGapsAndLossesPerFactor()
     {
         using var dir = new TempDirectory();
-        var run = await new NotebookRunner
-        {
-            Parameters = new Dictionary<string, string> { ["factors"] = "epochs", ["studyDirectory"] = dir.Path },
-        }.RunAsync(QuickstartNotebookTests.NotebookPath("09-memorization-regime.dib"));
-
-        Assert.True(run.Succeeded, $"cell {run.FailedCell?.Index} failed:\n{run.FailedCell?.Code}\n{run.FailedCell?.Error}");
+        var run = await NotebookRuns.RunAsync("09-memorization-regime.dib", new() { ["factors"] = "epochs", ["studyDirectory"] = dir.Path });
         var html = run.Outputs.Where(o => o.MimeType == "text/html").Select(o => o.Value).ToList();
         var table = Assert.Single(html, h => h.Contains("clipmem-table-", StringComparison.Ordinal));
         Assert.Contains("4 rows", table);                                     // the baseline and 3 epoch settings

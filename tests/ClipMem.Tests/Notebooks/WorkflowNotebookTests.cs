@@ -15,7 +15,7 @@ public class WorkflowNotebookTests(TinyRuns runs)
     public async Task TrainingNotebookTrainsWithLiveProgressAndShowsCurvesAndUtility()
     {
         using var dir = new TempDirectory();
-        var run = await Run("02-training.dib", new() { ["preset"] = "tiny", ["runDirectory"] = Path.Combine(dir.Path, "run") });
+        var run = await NotebookRuns.RunAsync("02-training.dib", new() { ["preset"] = "tiny", ["runDirectory"] = Path.Combine(dir.Path, "run") });
 
         var html = Html(run);
         Assert.Equal(5, Count(html, "clipmem-plot-"));         // loss per epoch, loss per step, logit scale, learning rate, probe
@@ -30,7 +30,7 @@ public class WorkflowNotebookTests(TinyRuns runs)
     public async Task ScoringNotebookShowsSignPatternGalleriesAndWhatGetsMemorized()
     {
         var result = runs.Baseline;
-        var run = await Run("03-clipmem.dib", new() { ["preset"] = "tiny", ["seed"] = "0", ["runDirectory"] = result.RunDirectory });
+        var run = await NotebookRuns.RunAsync("03-clipmem.dib", new() { ["preset"] = "tiny", ["seed"] = "0", ["runDirectory"] = result.RunDirectory });
 
         var html = Html(run);
         Assert.Equal(8, Count(html, "clipmem-plot-"));   // histogram, means, ROC, boxes, atypicality, caption length, similarity f and g
@@ -47,7 +47,7 @@ public class WorkflowNotebookTests(TinyRuns runs)
     {
         var a = runs.Baseline;
         var b = runs.TextNoise;
-        var run = await Run("08-explore-scores.dib", new() { ["runDirectory"] = a.RunDirectory, ["compareWith"] = b.RunDirectory, ["search"] = "red" });
+        var run = await NotebookRuns.RunAsync("08-explore-scores.dib", new() { ["runDirectory"] = a.RunDirectory, ["compareWith"] = b.RunDirectory, ["search"] = "red" });
 
         var html = Html(run);
         Assert.Equal(6, Count(html, "clipmem-table-"));  // head, surprising, by atypicality, search hits, split means, compared samples
@@ -55,13 +55,6 @@ public class WorkflowNotebookTests(TinyRuns runs)
         Assert.Equal(1, Count(html, "clipmem-plot-"));   // the comparison scatter
         string stdout = string.Concat(run.Outputs.Where(o => o.Kind == "stdout").Select(o => o.Value));
         Assert.Contains($"compared {a.Rows.Count} samples; 0 share an id but not the sample", stdout);
-    }
-
-    private static async Task<NotebookRun> Run(string notebook, Dictionary<string, string> parameters)
-    {
-        var run = await new NotebookRunner { Parameters = parameters }.RunAsync(QuickstartNotebookTests.NotebookPath(notebook));
-        Assert.True(run.Succeeded, $"cell {run.FailedCell?.Index} failed:\n{run.FailedCell?.Code}\n{run.FailedCell?.Error}");
-        return run;
     }
 
     private static List<string> Html(NotebookRun run) => run.Outputs.Where(o => o.MimeType == "text/html").Select(o => o.Value).ToList();
