@@ -1,3 +1,4 @@
+using ClipMem.Reporting;
 using System.CommandLine;
 using ClipMem.Experiments;
 using ClipMem.Experiments.Regime;

@@ -1,3 +1,4 @@
+using ClipMem.Reporting;
 using System.CommandLine;
 using ClipMem.Experiments;
 using ClipMem.Experiments.Jobs;
@@ -79,7 +80,7 @@ public static class JobCommands
             string scores = Path.Combine(experiment.RunRoot, "scores.csv");
             if (!File.Exists(scores))
                 throw new InvalidOperationException($"{experiment.RunRoot} has no scores.csv yet: run `clipmem score {experiment.RunRoot}` first.");
-            SummaryPrinter.Print(experiment.Evaluate(models, data, ScoreTable.ReadCsv(scores)), output);
+            output.Write(SummaryView.ToText(experiment.Evaluate(models, data, ScoreTable.ReadCsv(scores))));
         }, output);
 
     /// <summary>A job on a run whose f and g are trained: opens the run, rebuilds its data, loads both models, then acts.</summary>

@@ -43,7 +43,8 @@ public static class NotebookCommands
         var folder = new Option<DirectoryInfo>("--folder") { Description = "Folder of .dib notebooks.", DefaultValueFactory = _ => new DirectoryInfo("notebooks") };
         var htmlDir = new Option<DirectoryInfo?>("--html-dir") { Description = "Write NAME.html for every notebook here." };
         var parameters = Params();
-        var command = new Command("run-all", "Run every notebook of a folder in name order (each in a fresh kernel) and report each one's run time; exit code 1 if any failed.")
+        var command = new Command("run-all", "Run every notebook of a folder in name order (each in a fresh kernel; notebooks that others #!import run inside them) and report each one's run time; " +
+            "a --param reaches the notebooks that declare it; exit code 1 if any failed.")
         {
             folder, htmlDir, parameters,
         };
@@ -51,11 +52,11 @@ public static class NotebookCommands
         {
             var dir = parse.GetValue(folder)!;
             if (!dir.Exists) throw new DirectoryNotFoundException($"{dir.FullName}: no such folder.");
-            var notebooks = dir.GetFiles("*.dib").OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
+            var notebooks = NotebookFolder.Runnable(dir.FullName);
             if (notebooks.Count == 0) throw new FileNotFoundException($"{dir.FullName} holds no .dib notebooks.");
-            var overrides = NotebookParameters.Parse(parse.GetValue(parameters) ?? []);
-            var results = notebooks.Select(nb => (nb.Name, Run: Execute(nb.FullName, overrides,
-                parse.GetValue(htmlDir) is { } d ? Path.Combine(d.FullName, Path.ChangeExtension(nb.Name, ".html")) : null, output, error))).ToList();
+            var overrides = NotebookFolder.Distribute(NotebookParameters.Parse(parse.GetValue(parameters) ?? []), notebooks);
+            var results = notebooks.Select(nb => (Name: Path.GetFileName(nb), Run: Execute(nb, overrides[nb],
+                parse.GetValue(htmlDir) is { } d ? Path.Combine(d.FullName, Path.ChangeExtension(Path.GetFileName(nb), ".html")) : null, output, error))).ToList();
             output.WriteLine();
             foreach (var (name, run) in results)
                 output.WriteLine($"{name,-32} {(run.Succeeded ? "ok" : $"FAILED at cell {run.FailedCell!.Index}"),-22} {run.Seconds,7:F1} s");

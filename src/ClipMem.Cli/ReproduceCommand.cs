@@ -1,3 +1,4 @@
+using ClipMem.Reporting;
 using System.CommandLine;
 using System.Globalization;
 using ClipMem.Experiments;
@@ -29,7 +30,7 @@ public static class ReproduceCommand
         var bar = new ProgressBar(output);
         var result = new ClipMemExperiment(config, runtime, run, output) { Progress = bar.Report }.Run();
         bar.Finish();
-        SummaryPrinter.Print(result, output);
+        output.Write(SummaryView.ToText(result));
         return CliApp.ExitOk;
     }
 }

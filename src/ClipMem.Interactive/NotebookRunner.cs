@@ -47,6 +47,10 @@ public sealed record NotebookRun(string Path, IReadOnlyList<NotebookCell> Docume
 /// literal, inserted as written otherwise), so the rendered notebook shows the values actually used. An
 /// override that matches no declaration is an error.
 /// </para>
+/// <para>
+/// A cell holding only <c>#!import other.dib</c> lines runs the other notebooks' cells first (the shared
+/// setup.dib of the notebooks), as Polyglot Notebooks' <c>#!import</c> does.
+/// </para>
 /// </summary>
 public sealed class NotebookRunner
 {
@@ -85,7 +89,7 @@ public sealed class NotebookRunner
                     results.Add(new CellResult(i + 1, kernelName, codes[i], [], null, 0));
                     continue;
                 }
-                var cell = await RunCellAsync(kernel, i + 1, codes[i]);
+                var cell = await RunCellOrImportAsync(kernel, i + 1, codes[i], []);
                 results.Add(cell);
                 Log?.WriteLine($"cell {cell.Index}/{elements.Count}: {(cell.Failed ? "FAILED" : "ok")} in {cell.Seconds:F1} s");
                 if (cell.Failed) break;
@@ -98,6 +102,33 @@ public sealed class NotebookRunner
         }
         var cells = elements.Select((e, i) => new NotebookCell(e.KernelName ?? "csharp", codes[i])).ToList();
         return new NotebookRun(fullPath, cells, results, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// A cell of <c>#!import</c> lines runs the imported notebooks' C# cells in this kernel, one after the
+    /// other, as the Polyglot kernel does (paths relative to the importing notebook's folder, the working
+    /// directory); their outputs become the cell's. Other cells are submitted as they are.
+    /// </summary>
+    private static async Task<CellResult> RunCellOrImportAsync(Kernel kernel, int index, string code, IReadOnlyList<string> importing)
+    {
+        var lines = code.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        if (lines.Count == 0 || !lines.All(l => l.StartsWith("#!import ", StringComparison.Ordinal))) return await RunCellAsync(kernel, index, code);
+        var clock = Stopwatch.StartNew();
+        var outputs = new List<CellOutput>();
+        foreach (var line in lines)
+        {
+            string path = System.IO.Path.GetFullPath(line["#!import ".Length..].Trim().Trim('"'));
+            string? error = !File.Exists(path) ? $"{line}: no such notebook ({path})."
+                : importing.Contains(path) ? $"{line}: the notebook imports itself ({string.Join(" -> ", importing.Append(path))})." : null;
+            if (error is not null) return new CellResult(index, "csharp", code, outputs, error, clock.Elapsed.TotalSeconds);
+            foreach (var element in CodeSubmission.Parse(await File.ReadAllTextAsync(path)).Elements.Where(e => (e.KernelName ?? "csharp") is "csharp" or "C#"))
+            {
+                var part = await RunCellOrImportAsync(kernel, index, element.Contents, [.. importing, path]);
+                outputs.AddRange(part.Outputs);
+                if (part.Failed) return new CellResult(index, "csharp", code, outputs, $"{System.IO.Path.GetFileName(path)}: {part.Error}", clock.Elapsed.TotalSeconds);
+            }
+        }
+        return new CellResult(index, "csharp", code, outputs, null, clock.Elapsed.TotalSeconds);
     }
 
     private static async Task<CellResult> RunCellAsync(Kernel kernel, int index, string code)

@@ -6,16 +6,6 @@ using Microsoft.DotNet.Interactive.Formatting;
 
 namespace ClipMem.Interactive;
 
-/// <summary>The state of one model's training as the monitor last saw it, and its loss after every step it reported.</summary>
-public sealed record RunProgress(TrainingProgress Last, IReadOnlyList<int> Steps, IReadOnlyList<double> StepLosses, IReadOnlyList<double> StepLogitScales)
-{
-    public double Fraction => Last.TotalSteps == 0 ? 0 : (double)Last.Step / Last.TotalSteps;
-    public bool Done => Last.Step >= Last.TotalSteps;
-}
-
-/// <summary>A snapshot of every model a <see cref="TrainingMonitor"/> follows (what its display shows).</summary>
-public sealed record TrainingMonitorView(string Title, bool Finished, IReadOnlyList<RunProgress> Runs, TimeSpan Elapsed);
-
 /// <summary>
 /// Live training progress in a notebook: pass <see cref="Report"/> as the trainer's progress callback
 /// and the cell's output updates in place (at most every <see cref="UpdateInterval"/>, and when a model
@@ -92,14 +82,9 @@ public sealed class TrainingMonitor
     }
 
     /// <summary>The loss after every step of every model followed (the per-epoch means are in metrics.jsonl).</summary>
-    public PlotlyFigure StepLossChart()
-    {
-        var view = View;
-        var figure = new PlotlyFigure($"{Title}: loss after every step", "step", "contrastive loss (batch)", height: 320);
-        foreach (var run in view.Runs)
-            figure.Add(PlotlyFigure.Scatter(run.Last.RunName, run.Steps.Select(i => (double)i), run.StepLosses, mode: "lines"));
-        return figure;
-    }
+    public Plotly.NET.GenericChart StepLossChart() =>
+        Charts.Figure($"{Title}: loss after every step", "step", "contrastive loss (batch)",
+            View.Runs.Select(run => Charts.Line(run.Last.RunName, run.Steps.Select(i => (double)i), run.StepLosses)), height: 320);
 
     private TrainingMonitorView Snapshot() => new(Title, Finished,
         _runs.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new RunProgress(r.Value.Last, r.Value.Steps.ToArray(), r.Value.Losses.ToArray(), r.Value.Scales.ToArray())).ToList(),

@@ -1,3 +1,4 @@
+using ClipMem.Reporting;
 using System.Diagnostics;
 using ClipMem.Common;
 using ClipMem.Data;

@@ -38,14 +38,24 @@ public static class ClipMemRuns
         return new ClipMemResult(root, config, summary, rows, data);
     }
 
-    /// <summary>Opens the run when it is complete; otherwise runs (or finishes) it, reusing whatever it already holds.</summary>
+    /// <summary>
+    /// Opens the run when it is complete; otherwise runs (or finishes) it, reusing whatever it already holds.
+    /// An empty <paramref name="runDirectory"/> means the config's default run (<see cref="RunDirectory.Resolve"/>).
+    /// </summary>
     public static ClipMemResult OpenOrRun(ExperimentConfig config, RuntimeOptions runtime, string runDirectory, TextWriter log,
         Action<TrainingProgress>? progress = null)
     {
-        var run = RunDirectory.Open(runDirectory, config, runtime);
+        var run = RunDirectory.Open(RunDirectory.Resolve(config, runDirectory), config, runtime);
         if (IsComplete(run.Root)) return Open(run.Root, log);
         return new ClipMemExperiment(config, runtime, run, log) { Progress = progress }.Run();
     }
+
+    /// <summary>
+    /// The finished run in <paramref name="runDirectory"/> whatever its config, when one is given; otherwise
+    /// the default run of <paramref name="config"/>, run first if it is missing (the exploration notebook's choice).
+    /// </summary>
+    public static ClipMemResult OpenGivenOrRun(string runDirectory, ExperimentConfig config, RuntimeOptions runtime, TextWriter log) =>
+        string.IsNullOrWhiteSpace(runDirectory) ? OpenOrRun(config, runtime, "", log) : Open(runDirectory, log);
 
     /// <summary>The experiment config a run directory recorded; refuses a config.json whose hash does not match its content.</summary>
     public static ExperimentConfig ReadConfig(string configPath)

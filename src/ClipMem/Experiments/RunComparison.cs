@@ -1,5 +1,4 @@
 using ClipMem.Evaluation;
-using ClipMem.Reporting;
 using Microsoft.Data.Analysis;
 
 namespace ClipMem.Experiments;
@@ -65,7 +64,7 @@ public sealed class RunComparison
     /// <summary>Mean raw score per split in A and in B over the compared samples, and B − A.</summary>
     public DataFrame SplitMeans()
     {
-        var splits = ClipMemViews.SplitOrder.Where(sp => Samples.Any(x => x.Split == sp)).ToList();
+        var splits = Data.Splits.SplitNames.InPatternOrder.Where(sp => Samples.Any(x => x.Split == sp)).ToList();
         return new DataFrame(
             new StringDataFrameColumn("split", splits),
             new Int32DataFrameColumn("compared", splits.Select(sp => Of(sp).Count)),
@@ -92,22 +91,6 @@ public sealed class RunComparison
             new BooleanDataFrameColumn("miscaptioned", s.Select(x => x.Miscaptioned)),
             new BooleanDataFrameColumn("atypical", s.Select(x => x.Atypical)),
             new StringDataFrameColumn("captions", s.Select(x => x.Captions)));
-    }
-
-    /// <summary>Raw score in A against raw score in B, one point per compared sample of the split, with the diagonal.</summary>
-    public PlotlyFigure Scatter(string split = "S_C", string nameA = "A", string nameB = "B")
-    {
-        var s = Of(split);
-        var figure = new PlotlyFigure($"Raw CLIPMem per {split} sample: {nameA} vs {nameB} (Spearman {RankCorrelation(split):F2})",
-            $"raw score, {nameA}", $"raw score, {nameB}", height: 420);
-        foreach (var group in s.GroupBy(x => SampleKind.Of(x.Miscaptioned, x.Atypical)).OrderBy(g => g.Key.Order))
-            figure.Add(group.Key.Style(PlotlyFigure.Scatter(group.Key.Label, group.Select(x => x.RawA), group.Select(x => x.RawB), group.Select(x => x.SampleId))));
-        if (s.Count > 0)
-        {
-            double lo = s.Min(x => Math.Min(x.RawA, x.RawB)), hi = s.Max(x => Math.Max(x.RawA, x.RawB));
-            figure.Add(PlotlyFigure.Scatter("B = A", [lo, hi], [lo, hi], mode: "lines"));
-        }
-        return figure;
     }
 
     private List<ComparedSample> Of(string? split) => Samples.Where(x => split is null || x.Split == split).ToList();

@@ -98,6 +98,22 @@ public sealed class RunDirectory
     public static string DefaultPath(ExperimentConfig config) =>
         Path.Combine("runs", $"{config.Preset}-{config.Data.Dataset}-seed{config.Seed}-{config.Hash()}");
 
+    /// <summary>
+    /// Where a notebook's or script's run lives: <paramref name="requested"/> when it is not empty, else the
+    /// config's <see cref="DefaultPath"/> in the checkout (<see cref="InCheckout"/>), so every notebook finds
+    /// the runs the CLI and the other notebooks made.
+    /// </summary>
+    public static string Resolve(ExperimentConfig config, string? requested = null) =>
+        string.IsNullOrWhiteSpace(requested) ? InCheckout(DefaultPath(config)) : Path.GetFullPath(requested);
+
+    /// <summary>A path relative to the checkout's root: the nearest folder above the working directory holding ClipMem.Workbench.sln (else the working directory).</summary>
+    public static string InCheckout(string relative)
+    {
+        var folder = new DirectoryInfo(Directory.GetCurrentDirectory());
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "ClipMem.Workbench.sln"))) folder = folder.Parent;
+        return Path.GetFullPath(Path.Combine(folder?.FullName ?? Directory.GetCurrentDirectory(), relative));
+    }
+
     public string PathOf(string name) => Path.Combine(Root, name);
 
     public static IReadOnlyDictionary<string, string> Versions() => new Dictionary<string, string>

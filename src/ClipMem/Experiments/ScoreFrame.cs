@@ -62,7 +62,7 @@ public static class ScoreFrame
     public static DataFrame SplitStatistics(IEnumerable<ScoreRow> rows)
     {
         var groups = rows.GroupBy(r => (r.Split, Kind: r.Miscaptioned ? "mis-captioned" : r.Atypical ? "atypical" : "clean"))
-            .OrderBy(g => ClipMemViews.SplitOrder.ToList().IndexOf(g.Key.Split)).ThenBy(g => g.Key.Kind).ToList();
+            .OrderBy(g => Data.Splits.SplitNames.InPatternOrder.ToList().IndexOf(g.Key.Split)).ThenBy(g => g.Key.Kind).ToList();
         return new DataFrame(
             new StringDataFrameColumn("split", groups.Select(g => g.Key.Split)),
             new StringDataFrameColumn("samples", groups.Select(g => g.Key.Kind)),

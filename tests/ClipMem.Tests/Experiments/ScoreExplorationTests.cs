@@ -1,3 +1,5 @@
+using ClipMem.Reporting;
+using ClipMem.Tests.Reporting;
 using ClipMem.Evaluation;
 using ClipMem.Experiments;
 using ClipMem.Tests.Training;
@@ -74,9 +76,9 @@ public class ScoreExplorationTests(TinyRuns runs)
     public void RocCurveAreaIsTheSummaryAuroc()
     {
         var result = runs.Baseline;
-        var trace = ClipMemViews.MiscaptionRoc(result).Traces[0]!;
-        var x = trace["x"]!.AsArray().Select(v => (double)v!).ToList();
-        var y = trace["y"]!.AsArray().Select(v => (double)v!).ToList();
+        var trace = ChartJson.Traces(ClipMemViews.MiscaptionRoc(result))[0]!;
+        var x = ChartJson.Numbers(trace["x"]);
+        var y = ChartJson.Numbers(trace["y"]);
         Assert.Equal((0.0, 0.0), (x[0], y[0]));
         Assert.Equal((1.0, 1.0), (x[^1], y[^1]));
         double area = 0;

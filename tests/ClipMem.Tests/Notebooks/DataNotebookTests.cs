@@ -10,7 +10,7 @@ public class DataNotebookTests
     {
         var run = await NotebookRuns.RunAsync("01-data-and-splits.dib", new() { ["pool"] = "800" });
         var html = run.Outputs.Where(o => o.MimeType == "text/html").Select(o => o.Value).ToList();
-        Assert.Equal(2, html.Count(h => h.Contains("clipmem-plot-", StringComparison.Ordinal)));   // caption lengths, split sizes
+        Assert.Equal(2, html.Count(h => h.Contains(NotebookRuns.ChartMarker, StringComparison.Ordinal)));   // caption lengths, split sizes
         var tables = html.Where(h => h.Contains("clipmem-table-", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, tables.Count);                                                             // splits beside the study's, injected captions
         Assert.Contains("65000", tables[0]);                                                       // the study's S_S

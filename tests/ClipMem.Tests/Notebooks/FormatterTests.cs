@@ -1,9 +1,9 @@
-using ClipMem.Interactive;
+using ClipMem.Reporting;
 using Microsoft.Data.Analysis;
 
 namespace ClipMem.Tests.Notebooks;
 
-/// <summary>The HTML the kernel extension gives DataFrames.</summary>
+/// <summary>The table view notebooks show of DataFrames.</summary>
 public class FormatterTests
 {
     [Fact]
@@ -15,9 +15,9 @@ public class FormatterTests
             new DoubleDataFrameColumn("clipmem", [0.123456, -0.0015]),
             new BooleanDataFrameColumn("miscaptioned", [true, false]),
             new StringDataFrameColumn("captions", [caption, "short"]));
-        string html = WorkbenchFormatters.DataFrameHtml(frame, maxRows: 1);
+        string html = TableViews.Frame(frame, maxRows: 1).ToHtml(sortable: true);
 
-        Assert.Contains("2 rows × 4 columns", html);
+        Assert.Equal("2 rows × 4 columns", TableViews.FrameCaption(frame));
         Assert.Contains("data-v=\"0.123456\">0.1235</td>", html);     // sorts by the exact value, shows 4 digits
         Assert.DoesNotContain("-0.0015", html);                        // only the first row is shown
         Assert.Contains("1 of 2 rows shown", html);

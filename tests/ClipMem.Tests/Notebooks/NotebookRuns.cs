@@ -13,6 +13,12 @@ internal static class NotebookRuns
         throw new FileNotFoundException($"notebooks/{name} not found above {AppContext.BaseDirectory}");
     }
 
+    /// <summary>
+    /// What marks a chart drawn by Plotly.NET.Interactive's formatter (its RequireJS loader), once per chart:
+    /// the notebooks' charts are Plotly.NET charts shown through that formatter, not HTML of their own.
+    /// </summary>
+    public const string ChartMarker = "fsharpPlotlyRequire(['plotly']";
+
     /// <summary>Runs a notebook headlessly with its parameters set; fails the test with the failing cell's code and error.</summary>
     public static async Task<NotebookRun> RunAsync(string name, Dictionary<string, string> parameters)
     {

@@ -13,7 +13,7 @@ public class QuickstartNotebookTests
         using var dir = new TempDirectory();
         var run = await NotebookRuns.RunAsync("00-quickstart.dib", new() { ["preset"] = "tiny", ["runDirectory"] = Path.Combine(dir.Path, "run") });
         var html = run.Outputs.Where(o => o.MimeType == "text/html").Select(o => o.Value).ToList();
-        Assert.Equal(2, html.Count(h => h.Contains("clipmem-plot-", StringComparison.Ordinal)));   // split means, histogram
+        Assert.Equal(2, html.Count(h => h.Contains(NotebookRuns.ChartMarker, StringComparison.Ordinal)));   // split means, histogram
         Assert.Equal(2, html.Count(h => h.Contains("clipmem-table-", StringComparison.Ordinal))); // split statistics (DataFrame), score table
         Assert.Single(html, h => h.Contains("mean CLIPMem", StringComparison.Ordinal) && h.Contains("AUROC", StringComparison.Ordinal)); // summary
         Assert.Equal(2, html.Count(h => h.Contains("class=\"tile\"", StringComparison.Ordinal))); // most and least memorized

@@ -16,7 +16,7 @@ public class RegimeNotebookTests
         var html = run.Outputs.Where(o => o.MimeType == "text/html").Select(o => o.Value).ToList();
         var table = Assert.Single(html, h => h.Contains("clipmem-table-", StringComparison.Ordinal));
         Assert.Contains("4 rows", table);                                     // the baseline and 3 epoch settings
-        var charts = html.Where(h => h.Contains("clipmem-plot-", StringComparison.Ordinal)).ToList();
+        var charts = html.Where(h => h.Contains(NotebookRuns.ChartMarker, StringComparison.Ordinal)).ToList();
         Assert.Equal(2, charts.Count);                                        // gaps and losses along epochs
         Assert.Contains("clean S_C - S_S", charts[0]);
         Assert.Contains("held-out loss on S_E", charts[1]);

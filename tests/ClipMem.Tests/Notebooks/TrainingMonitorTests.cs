@@ -1,3 +1,5 @@
+using ClipMem.Reporting;
+using ClipMem.Tests.Reporting;
 using ClipMem.Interactive;
 using ClipMem.Training;
 
@@ -25,8 +27,8 @@ public class TrainingMonitorTests
             Assert.Equal(2.0, run.StepLosses[^1], 12);
             Assert.True(run.Done);
         }
-        Assert.Equal(2, monitor.StepLossChart().Traces.Count);
-        string html = WorkbenchFormatters.TrainingProgressHtml(view);
+        Assert.Equal(2, ChartJson.Traces(monitor.StepLossChart()).Count);
+        string html = TrainingProgressView.ToHtml(view);
         Assert.Contains("200/200", html);
         Assert.Contains("width:100.0%", html);
         Assert.Contains("<polyline", html);
@@ -37,7 +39,7 @@ public class TrainingMonitorTests
     {
         var monitor = TrainingMonitor.Silent();
         monitor.Report(Step("f", 25, 100, 3.0));
-        string html = WorkbenchFormatters.TrainingProgressHtml(monitor.View);
+        string html = TrainingProgressView.ToHtml(monitor.View);
         Assert.Contains("width:25.0%", html);
         Assert.Contains("25/100", html);
         Assert.Contains("75 s", html); // 25 steps took 25 s: 75 more steps take 75 s
@@ -47,8 +49,8 @@ public class TrainingMonitorTests
     public void AMonitorWithNothingToTrainSaysTheModelsWereLoaded()
     {
         var monitor = TrainingMonitor.Silent();
-        Assert.Contains("waiting for the first step", WorkbenchFormatters.TrainingProgressHtml(monitor.View));
-        Assert.Contains("already trained", WorkbenchFormatters.TrainingProgressHtml(monitor.Finish()));
+        Assert.Contains("waiting for the first step", TrainingProgressView.ToHtml(monitor.View));
+        Assert.Contains("already trained", TrainingProgressView.ToHtml(monitor.Finish()));
     }
 
     [Fact]

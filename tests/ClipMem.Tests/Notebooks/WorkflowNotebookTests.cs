@@ -18,7 +18,7 @@ public class WorkflowNotebookTests(TinyRuns runs)
         var run = await NotebookRuns.RunAsync("02-training.dib", new() { ["preset"] = "tiny", ["runDirectory"] = Path.Combine(dir.Path, "run") });
 
         var html = Html(run);
-        Assert.Equal(5, Count(html, "clipmem-plot-"));         // loss per epoch, loss per step, logit scale, learning rate, probe
+        Assert.Equal(5, Count(html, NotebookRuns.ChartMarker));         // loss per epoch, loss per step, logit scale, learning rate, probe
         Assert.Equal(2, Count(html, "clipmem-table-"));        // recipe, utility
         var progress = Assert.Single(html, h => h.Contains("loss per step", StringComparison.Ordinal));
         Assert.Equal(2, progress.Split("done</td>").Length - 1); // f and g both finished, shown in the one live display
@@ -33,7 +33,7 @@ public class WorkflowNotebookTests(TinyRuns runs)
         var run = await NotebookRuns.RunAsync("03-clipmem.dib", new() { ["preset"] = "tiny", ["seed"] = "0", ["runDirectory"] = result.RunDirectory });
 
         var html = Html(run);
-        Assert.Equal(8, Count(html, "clipmem-plot-"));   // histogram, means, ROC, boxes, atypicality, caption length, similarity f and g
+        Assert.Equal(8, Count(html, NotebookRuns.ChartMarker));   // histogram, means, ROC, boxes, atypicality, caption length, similarity f and g
         Assert.Equal(2, Count(html, "clipmem-table-"));  // split statistics, S_C frame
         Assert.Single(html, h => h.Contains("AUROC", StringComparison.Ordinal) && h.Contains("study (follow-up)", StringComparison.Ordinal));
         Assert.Equal(4, html.Count(h => h.Contains("class=\"tile\"", StringComparison.Ordinal))); // most, least, mis-captioned, atypical
@@ -52,7 +52,7 @@ public class WorkflowNotebookTests(TinyRuns runs)
         var html = Html(run);
         Assert.Equal(6, Count(html, "clipmem-table-"));  // head, surprising, by atypicality, search hits, split means, compared samples
         Assert.Equal(2, html.Count(h => h.Contains("class=\"tile\"", StringComparison.Ordinal)));
-        Assert.Equal(1, Count(html, "clipmem-plot-"));   // the comparison scatter
+        Assert.Equal(1, Count(html, NotebookRuns.ChartMarker));   // the comparison scatter
         string stdout = string.Concat(run.Outputs.Where(o => o.Kind == "stdout").Select(o => o.Value));
         Assert.Contains($"compared {a.Rows.Count} samples; 0 share an id but not the sample", stdout);
     }

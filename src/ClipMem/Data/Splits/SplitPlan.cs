@@ -18,6 +18,9 @@ public enum Split
 
 public static class SplitNames
 {
+    /// <summary>Short names in the order of the expected sign pattern: S_C &gt; 0 ≈ S_S ≈ S_E &gt; S_I (how tables and charts list splits).</summary>
+    public static IReadOnlyList<string> InPatternOrder { get; } = ["S_C", "S_S", "S_E", "S_I"];
+
     public static string Short(this Split split) => split switch
     {
         Split.Shared => "S_S",

@@ -7,7 +7,8 @@ namespace ClipMem.Interactive;
 
 /// <summary>
 /// An executed notebook as one offline HTML page: markdown cells rendered (Markdig), code cells with
-/// their outputs, the failing cell's error, and plotly.js embedded once so every chart draws offline.
+/// their outputs, the failing cell's error, and plotly.js embedded once so every chart draws offline
+/// (Plotly.NET.Interactive's charts load it through RequireJS: <see cref="PlotlyScript.InlineTagWithRequire"/>).
 /// </summary>
 public static class NotebookHtml
 {
@@ -16,7 +17,7 @@ public static class NotebookHtml
     public static string Render(NotebookRun run)
     {
         var body = new StringBuilder();
-        body.Append(PlotlyScript.InlineTag());
+        body.Append(PlotlyScript.InlineTagWithRequire());
         string status = run.Succeeded
             ? $"all {run.Cells.Count(c => c.IsCode)} code cells ran in {run.Seconds:F0} s"
             : $"stopped at cell {run.FailedCell!.Index} of {run.TotalCells} after {run.Seconds:F0} s";

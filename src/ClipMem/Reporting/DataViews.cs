@@ -1,9 +1,10 @@
 using ClipMem.Common;
 using ClipMem.Data.Splits;
-using ClipMem.Reporting;
+using ClipMem.Data;
+using Plotly.NET;
 using Microsoft.Data.Analysis;
 
-namespace ClipMem.Data;
+namespace ClipMem.Reporting;
 
 /// <summary>What the data notebook shows: sample galleries, split sizes, the injected mis-captions, caption lengths.</summary>
 public static class DataViews
@@ -18,11 +19,10 @@ public static class DataViews
     }
 
     /// <summary>Bar chart of the four split sizes (the study's 13 : 1 : 1 : 1).</summary>
-    public static PlotlyFigure SplitSizesChart(SplitPlan plan)
+    public static GenericChart SplitSizesChart(SplitPlan plan)
     {
         var splits = Enum.GetValues<Split>();
-        return new PlotlyFigure("Split sizes", "split", "samples")
-            .Add(PlotlyFigure.Bar("samples", splits.Select(s => s.Short()), splits.Select(s => (double)plan.Members(s).Count)));
+        return Charts.Figure("Split sizes", "split", "samples", [Charts.Bars("samples", splits.Select(s => s.Short()), splits.Select(s => (double)plan.Members(s).Count))]);
     }
 
     /// <summary>The four splits: who trains on them, their sizes here and in the study's COCO setting (PAPER.md section 2).</summary>
@@ -58,9 +58,9 @@ public static class DataViews
             "Each image now carries all the captions of another injected sample (never its own); only f trains on S_C.");
 
     /// <summary>Histogram of caption lengths in words, to compare datasets and see what the context length must hold.</summary>
-    public static PlotlyFigure CaptionLengths(CaptionDataset data) =>
-        new PlotlyFigure($"Caption length ({data.Name})", "words per caption", "density")
-            .Add(PlotlyFigure.Histogram("captions", data.SelectMany(s => s.Captions).Select(c => (double)c.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length), binSize: 1));
+    public static GenericChart CaptionLengths(CaptionDataset data) =>
+        Charts.Figure($"Caption length ({data.Name})", "words per caption", "density",
+            [Charts.Histogram("captions", data.SelectMany(s => s.Captions).Select(c => (double)c.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length), binSize: 1)]);
 
     private static GalleryItem Tile(Sample sample, SplitPlan? plan) =>
         new(sample.Id, sample.Image.Load(), sample.Captions, plan?.SplitOf(sample.Id)?.Short(), sample.Truth, sample.Labels);

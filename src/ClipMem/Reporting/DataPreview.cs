@@ -1,8 +1,8 @@
 using ClipMem.Common;
 using ClipMem.Data.Splits;
-using ClipMem.Reporting;
+using ClipMem.Data;
 
-namespace ClipMem.Data;
+namespace ClipMem.Reporting;
 
 /// <summary>
 /// A gallery of a dataset as the experiments will see it: the default split plan and mis-caption
@@ -33,6 +33,6 @@ public static class DataPreview
         string subtitle = $"{dataset.Source}: {dataset.Count} samples; splits (seed {seed}): {counts}; " +
                           $"{injection.Count} mis-captioned in S_C (f's training data only); " +
                           $"{dataset.Count(s => s.Truth.IsAtypical)} flagged atypical. Showing {shown.Count}.";
-        return SampleGallery.Page($"Data preview: {dataset.Name}", SampleGallery.Section("Samples", items), subtitle);
+        return HtmlView.Page($"Data preview: {dataset.Name}", SampleGallery.Section("Samples", items), subtitle);
     }
 }

@@ -1,7 +1,9 @@
 using ClipMem.Data;
-using ClipMem.Reporting;
+using ClipMem.Data.Splits;
+using ClipMem.Experiments;
+using Plotly.NET;
 
-namespace ClipMem.Experiments;
+namespace ClipMem.Reporting;
 
 /// <summary>
 /// The views of a finished run that reports and notebooks show: charts of CLIPMem per split beside the
@@ -9,58 +11,55 @@ namespace ClipMem.Experiments;
 /// </summary>
 public static class ClipMemViews
 {
-    /// <summary>Splits in the order of the expected sign pattern: S_C &gt; 0 ≈ S_S ≈ S_E &gt; S_I.</summary>
-    public static IReadOnlyList<string> SplitOrder { get; } = ["S_C", "S_S", "S_E", "S_I"];
-
-    /// <summary>Split means the study's follow-up reports (PAPER.md section 3); S_E has no published value.</summary>
-    public static IReadOnlyDictionary<string, double> StudySplitMeans { get; } = new Dictionary<string, double>
+        /// <summary>Bar chart of mean CLIPMem per split with bootstrap 95% CIs, and the study's values as markers.</summary>
+    public static GenericChart SplitMeansChart(ClipMemSummary s)
     {
-        ["S_C"] = 0.22, ["S_S"] = 0.0, ["S_I"] = -0.22,
-    };
-
-    /// <summary>Mean CLIPMem over S_C in the study's COCO baseline (PAPER.md finding 2).</summary>
-    public const double StudyCocoCandidateMean = 0.438;
-
-    /// <summary>Bar chart of mean CLIPMem per split with bootstrap 95% CIs, and the study's values as markers.</summary>
-    public static PlotlyFigure SplitMeansChart(ClipMemSummary s)
-    {
-        var splits = SplitOrder;
+        var splits = SplitNames.InPatternOrder;
         var means = splits.Select(k => s.ClipmemMean[k]).ToArray();
-        var figure = new PlotlyFigure($"Mean CLIPMem per split (preset {s.Preset}, seed {s.Seed})", "split", "mean CLIPMem")
-            .Add(PlotlyFigure.Bar("this run (95% CI)", splits, means,
-                splits.Select((k, i) => means[i] - s.ClipmemCi95[k][0]), splits.Select((k, i) => s.ClipmemCi95[k][1] - means[i])));
-        var study = splits.Where(StudySplitMeans.ContainsKey).ToList();
-        var reference = PlotlyFigure.Scatter("study (follow-up work)", [], study.Select(k => StudySplitMeans[k]));
-        reference["x"] = new System.Text.Json.Nodes.JsonArray(study.Select(k => (System.Text.Json.Nodes.JsonNode?)k).ToArray());
-        reference["marker"] = new System.Text.Json.Nodes.JsonObject { ["size"] = 14, ["symbol"] = "diamond", ["color"] = "#d62728" };
-        return figure.Add(reference);
+        var study = splits.Where(StudyReference.SplitMeans.ContainsKey).ToList();
+        return Charts.Figure($"Mean CLIPMem per split (preset {s.Preset}, seed {s.Seed})", "split", "mean CLIPMem",
+        [
+            Charts.Bars("this run (95% CI)", splits, means,
+                below: splits.Select((k, i) => means[i] - s.ClipmemCi95[k][0]), above: splits.Select((k, i) => s.ClipmemCi95[k][1] - means[i])),
+            Charts.Markers("study (follow-up work)", study, study.Select(k => StudyReference.SplitMeans[k]), "#d62728"),
+        ]);
     }
 
     /// <summary>Overlaid density histograms of CLIPMem for every split, with the study's split means as dashed lines.</summary>
-    public static PlotlyFigure SplitHistogram(ClipMemResult result)
+    public static GenericChart SplitHistogram(ClipMemResult result)
     {
-        var figure = new PlotlyFigure("CLIPMem per split (normalised by the S_C range)", "CLIPMem", "density").Set("barmode", "overlay");
-        foreach (var split in SplitOrder)
-            figure.Add(PlotlyFigure.Histogram($"{split} (mean {result.Summary.ClipmemMean[split]:+0.000;-0.000})",
-                result.Rows.Where(r => r.Split == split).Select(r => r.ClipMem)));
-        foreach (var (split, mean) in StudySplitMeans)
-            figure.AddVerticalLine(mean, $"study {split} {mean:+0.00;-0.00;0.00}", "#555");
-        return figure;
+        var chart = Charts.Figure("CLIPMem per split (normalised by the S_C range)", "CLIPMem", "density",
+            SplitNames.InPatternOrder.Select(split => Charts.Histogram($"{split} (mean {result.Summary.ClipmemMean[split]:+0.000;-0.000})",
+                result.Rows.Where(r => r.Split == split).Select(r => r.ClipMem)))).WithOverlaidBars();
+        foreach (var (split, mean) in StudyReference.SplitMeans)
+            chart = chart.WithVerticalLine(mean, $"study {split} {mean:+0.00;-0.00;0.00}", "#555");
+        return chart;
     }
 
-    /// <summary>CLIPMem of clean, mis-captioned and atypical S_C samples side by side (findings 2 and 3).</summary>
-    public static PlotlyFigure MiscaptionBoxes(ClipMemResult result)
+    /// <summary>CLIPMem of clean, mis-captioned and atypical S_C samples side by side (findings 2 and 3), in the kinds' colours.</summary>
+    public static GenericChart MiscaptionBoxes(ClipMemResult result)
     {
         var s = result.Summary;
         var candidates = result.Rows.Where(r => r.Split == "S_C").ToList();
-        return new PlotlyFigure($"Injected mis-captions in S_C: AUROC {s.MiscaptionAuroc:F3}, precision@{s.MiscaptionCount} {s.MiscaptionPrecisionAtK:F3}", "", "CLIPMem")
-            .Add(PlotlyFigure.Box("clean S_C", candidates.Where(r => !r.Miscaptioned && !r.Atypical).Select(r => r.ClipMem)))
-            .Add(PlotlyFigure.Box("mis-captioned S_C", candidates.Where(r => r.Miscaptioned).Select(r => r.ClipMem)))
-            .Add(PlotlyFigure.Box("atypical S_C", candidates.Where(r => r.Atypical && !r.Miscaptioned).Select(r => r.ClipMem)));
+        return Charts.Figure($"Injected mis-captions in S_C: AUROC {s.MiscaptionAuroc:F3}, precision@{s.MiscaptionCount} {s.MiscaptionPrecisionAtK:F3}", "", "CLIPMem",
+        [
+            Charts.Box("clean S_C", candidates.Where(r => !r.Miscaptioned && !r.Atypical).Select(r => r.ClipMem), SampleKind.Clean.Color),
+            Charts.Box("mis-captioned S_C", candidates.Where(r => r.Miscaptioned).Select(r => r.ClipMem), SampleKind.Miscaptioned.Color),
+            Charts.Box("atypical S_C", candidates.Where(r => r.Atypical && !r.Miscaptioned).Select(r => r.ClipMem), SampleKind.Atypical.Color),
+        ]);
     }
 
     /// <summary>ROC curve of "CLIPMem detects the injected mis-captions" over S_C, with the chance diagonal.</summary>
-    public static PlotlyFigure MiscaptionRoc(ClipMemResult result)
+    public static GenericChart MiscaptionRoc(ClipMemResult result)
+    {
+        var (fpr, tpr) = MiscaptionRocPoints(result);
+        return Charts.Figure($"Detecting mis-captioned S_C samples by CLIPMem (AUROC {result.Summary.MiscaptionAuroc:F3})",
+            "false positive rate (clean S_C flagged)", "true positive rate (mis-captioned found)",
+            [Charts.Line("CLIPMem ranking", fpr, tpr), Charts.Line("chance", [0, 1], [0, 1], "#777", dashed: true)]);
+    }
+
+    /// <summary>The ROC curve's points: S_C ranked by CLIPMem, the share of clean and mis-captioned samples above each rank.</summary>
+    public static (IReadOnlyList<double> FalsePositiveRate, IReadOnlyList<double> TruePositiveRate) MiscaptionRocPoints(ClipMemResult result)
     {
         var ranked = result.Rows.Where(r => r.Split == "S_C").OrderByDescending(r => r.ClipMem).ToList();
         int positives = ranked.Count(r => r.Miscaptioned), negatives = ranked.Count - positives;
@@ -73,26 +72,23 @@ public static class ClipMemViews
             fpr.Add(negatives == 0 ? 0 : (double)fp / negatives);
             tpr.Add(positives == 0 ? 0 : (double)tp / positives);
         }
-        return new PlotlyFigure($"Detecting mis-captioned S_C samples by CLIPMem (AUROC {result.Summary.MiscaptionAuroc:F3})",
-                "false positive rate (clean S_C flagged)", "true positive rate (mis-captioned found)")
-            .Add(PlotlyFigure.Scatter("CLIPMem ranking", fpr, tpr, mode: "lines"))
-            .Add(PlotlyFigure.Scatter("chance", [0, 1], [0, 1], mode: "lines"));
+        return (fpr, tpr);
     }
 
     /// <summary>CLIPMem of S_C against atypicality under g (finding 3), with the Spearman correlation the summary reports.</summary>
-    public static PlotlyFigure ScoreVsAtypicality(ClipMemResult result) =>
+    public static GenericChart ScoreVsAtypicality(ClipMemResult result) =>
         ScatterByKind(result, $"CLIPMem vs atypicality under g (Spearman {result.Summary.AtypicalityRankCorrelation:+0.00;-0.00})",
             "mean cosine distance to the 10 nearest S_S neighbours under g", r => r.KnnDistanceUnderG, withCorrelation: false);
 
     /// <summary>CLIPMem of S_C against the mean number of words per caption.</summary>
-    public static PlotlyFigure ScoreVsCaptionLength(ClipMemResult result) =>
+    public static GenericChart ScoreVsCaptionLength(ClipMemResult result) =>
         ScatterByKind(result, "CLIPMem vs caption length (S_C)", "mean words per caption", r => ScoreFrame.CaptionWords(r.Captions));
 
     /// <summary>
     /// CLIPMem of S_C against the image-text cosine similarity of the pair under f (the "lowest CLIP
     /// similarity" ranking of the removal experiment, finding 8) or under g.
     /// </summary>
-    public static PlotlyFigure ScoreVsSimilarity(ClipMemResult result, string model = "f") =>
+    public static GenericChart ScoreVsSimilarity(ClipMemResult result, string model = "f") =>
         ScatterByKind(result, $"CLIPMem vs image-text similarity under {model} (S_C)",
             $"mean cosine of image views and own captions under {model}",
             model switch
@@ -102,15 +98,14 @@ public static class ClipMemViews
                 _ => throw new ArgumentException($"model must be f or g, not '{model}'", nameof(model)),
             });
 
-    private static PlotlyFigure ScatterByKind(ClipMemResult result, string title, string xTitle, Func<ScoreRow, double> x, bool withCorrelation = true)
+    private static GenericChart ScatterByKind(ClipMemResult result, string title, string xTitle, Func<ScoreRow, double> x, bool withCorrelation = true)
     {
         var candidates = result.Rows.Where(r => r.Split == "S_C").ToList();
         if (withCorrelation && candidates.Count >= 3)
             title += $" (Spearman {Evaluation.Statistics.Spearman(candidates.Select(x).ToList(), candidates.Select(r => r.ClipMem).ToList()):+0.00;-0.00})";
-        var figure = new PlotlyFigure(title, xTitle, "CLIPMem");
-        foreach (var group in candidates.GroupBy(r => SampleKind.Of(r.Miscaptioned, r.Atypical)).OrderBy(g => g.Key.Order))
-            figure.Add(group.Key.Style(PlotlyFigure.Scatter(group.Key.Label, group.Select(x), group.Select(r => r.ClipMem), group.Select(r => r.SampleId))));
-        return figure;
+        return Charts.Figure(title, xTitle, "CLIPMem",
+            candidates.GroupBy(r => SampleKind.Of(r.Miscaptioned, r.Atypical)).OrderBy(g => g.Key.Order)
+                .Select(g => Charts.Points(g.Key.Label, g.Select(x), g.Select(r => r.ClipMem), g.Select(r => r.SampleId), g.Key.Color)));
     }
 
     /// <summary>Score rows of one split (all splits when null), most memorized first.</summary>
@@ -119,7 +114,7 @@ public static class ClipMemViews
 
     public static Gallery MostMemorized(ClipMemResult result, int count = 12, string split = "S_C") =>
         new($"Most memorized ({split}, top {count})", Tiles(result, Ranked(result, split).Take(count)),
-            "The study finds wrong or vague captions and odd images here (CLIPMem > 0.89).");
+            $"The study finds wrong or vague captions and odd images here (CLIPMem > {StudyReference.MostMemorizedScore}).");
 
     public static Gallery LeastMemorized(ClipMemResult result, int count = 12, string split = "S_C") =>
         new($"Least memorized ({split}, bottom {count})", Tiles(result, Ranked(result, split).Reverse().Take(count)),
@@ -165,22 +160,5 @@ public static class ClipMemViews
             var sample = result.Data.Effective[new SampleId(r.SampleId)];
             return new GalleryItem(sample.Id, images.Get(sample.Id), sample.Captions, r.Split, sample.Truth, sample.Labels, r.ClipMem);
         }).ToList();
-    }
-}
-
-/// <summary>The three kinds of sample the charts colour alike (mis-captioned red, atypical amber: the galleries' badges).</summary>
-public sealed record SampleKind(string Label, string Color, int Order)
-{
-    public static SampleKind Clean { get; } = new("clean", "#1f77b4", 0);
-    public static SampleKind Atypical { get; } = new("atypical", "#e69f00", 1);
-    public static SampleKind Miscaptioned { get; } = new("mis-captioned", "#d62728", 2);
-
-    /// <summary>Mis-captioning wins over atypicality: a mis-captioned sample is memorized for its caption.</summary>
-    public static SampleKind Of(bool miscaptioned, bool atypical) => miscaptioned ? Miscaptioned : atypical ? Atypical : Clean;
-
-    public System.Text.Json.Nodes.JsonObject Style(System.Text.Json.Nodes.JsonObject trace)
-    {
-        trace["marker"]!["color"] = Color;
-        return trace;
     }
 }

@@ -1,8 +1,10 @@
 using System.Globalization;
-using ClipMem.Reporting;
+using ClipMem.Experiments;
+using ClipMem.Experiments.Regime;
+using Plotly.NET;
 using Microsoft.Data.Analysis;
 
-namespace ClipMem.Experiments.Regime;
+namespace ClipMem.Reporting;
 
 /// <summary>What the regime notebook shows: the study's table, and per factor the memorization gaps and the losses.</summary>
 public static class RegimeViews
@@ -17,33 +19,32 @@ public static class RegimeViews
     }
 
     /// <summary>Clean S_C - S_S and S_C - S_I along one factor, with their 95% intervals.</summary>
-    public static PlotlyFigure GapsChart(IReadOnlyList<RegimeRow> rows, string factor, ExperimentConfig baseline)
+    public static GenericChart GapsChart(IReadOnlyList<RegimeRow> rows, string factor, ExperimentConfig baseline)
     {
         var points = Along(rows, factor, baseline);
         var x = points.Select(p => p.Setting).ToList();
-        var figure = new PlotlyFigure($"Memorization along {factor} (normalised on the clean-S_C range; 95% CIs)", factor, "gap in mean CLIPMem")
-            .Add(PlotlyFigure.Bar("clean S_C - S_S", x, points.Select(p => p.Row.CleanCandidatesMinusShared),
-                points.Select(p => p.Row.CleanCandidatesMinusShared - p.Row.CleanCandidatesMinusSharedLow),
-                points.Select(p => p.Row.CleanCandidatesMinusSharedHigh - p.Row.CleanCandidatesMinusShared)))
-            .Add(PlotlyFigure.Bar("S_C - S_I", x, points.Select(p => p.Row.CandidatesMinusIndependent),
-                points.Select(p => p.Row.CandidatesMinusIndependent - p.Row.CandidatesMinusIndependentLow),
-                points.Select(p => p.Row.CandidatesMinusIndependentHigh - p.Row.CandidatesMinusIndependent)));
-        figure.Layout["xaxis"]!["type"] = "category";
-        return figure.AddHorizontalLine(ClipMemViews.StudySplitMeans["S_C"] - ClipMemViews.StudySplitMeans["S_I"], "study S_C - S_I (follow-up)");
+        return Charts.CategoryFigure($"Memorization along {factor} (normalised on the clean-S_C range; 95% CIs)", factor, "gap in mean CLIPMem",
+            [
+                Charts.Bars("clean S_C - S_S", x, points.Select(p => p.Row.CleanCandidatesMinusShared),
+                    points.Select(p => p.Row.CleanCandidatesMinusShared - p.Row.CleanCandidatesMinusSharedLow),
+                    points.Select(p => p.Row.CleanCandidatesMinusSharedHigh - p.Row.CleanCandidatesMinusShared)),
+                Charts.Bars("S_C - S_I", x, points.Select(p => p.Row.CandidatesMinusIndependent),
+                    points.Select(p => p.Row.CandidatesMinusIndependent - p.Row.CandidatesMinusIndependentLow),
+                    points.Select(p => p.Row.CandidatesMinusIndependentHigh - p.Row.CandidatesMinusIndependent)),
+            ])
+            .WithHorizontalLine(StudyReference.SplitMeans["S_C"] - StudyReference.SplitMeans["S_I"], "study S_C - S_I (follow-up)");
     }
 
     /// <summary>f's last training and held-out (S_E) loss along one factor: the generalisation gap beside the memorization gap.</summary>
-    public static PlotlyFigure LossChart(IReadOnlyList<RegimeRow> rows, string factor, ExperimentConfig baseline)
+    public static GenericChart LossChart(IReadOnlyList<RegimeRow> rows, string factor, ExperimentConfig baseline)
     {
         var points = Along(rows, factor, baseline);
-        var x = Enumerable.Range(0, points.Count).Select(i => (double)i).ToList();
-        var train = PlotlyFigure.Scatter("training loss (f, last epoch)", x, points.Select(p => p.Row.TrainLoss), mode: "lines+markers");
-        var heldOut = PlotlyFigure.Scatter("held-out loss on S_E", x, points.Select(p => p.Row.HeldOutLoss), mode: "lines+markers");
-        foreach (var trace in new[] { train, heldOut })
-            trace["x"] = new System.Text.Json.Nodes.JsonArray(points.Select(p => (System.Text.Json.Nodes.JsonNode?)p.Setting).ToArray());
-        var figure = new PlotlyFigure($"Training and held-out loss along {factor}", factor, "contrastive loss").Add(train).Add(heldOut);
-        figure.Layout["xaxis"]!["type"] = "category";
-        return figure;
+        var settings = points.Select(p => p.Setting).ToList();
+        return Charts.CategoryFigure($"Training and held-out loss along {factor}", factor, "contrastive loss",
+        [
+            Charts.Line("training loss (f, last epoch)", settings, points.Select(p => p.Row.TrainLoss)),
+            Charts.Line("held-out loss on S_E", settings, points.Select(p => p.Row.HeldOutLoss)),
+        ]);
     }
 
     /// <summary>regime.csv as a table to read: one row per point.</summary>

@@ -1,0 +1,44 @@
+namespace ClipMem.Experiments;
+
+/// <summary>
+/// The study's numbers that reports, notebooks and the CLI show beside a run's, in one place. Each is
+/// copied from ../shared/PAPER.md, whose section is named; change them there first.
+/// </summary>
+public static class StudyReference
+{
+    /// <summary>Split means of the same group's follow-up work (section 3); S_E has no published value.</summary>
+    public static IReadOnlyDictionary<string, double> SplitMeans { get; } = new Dictionary<string, double>
+    {
+        ["S_C"] = 0.22, ["S_S"] = 0.0, ["S_I"] = -0.22,
+    };
+
+    /// <summary>Mean CLIPMem over S_C in the COCO baseline (finding 2).</summary>
+    public const double CocoCandidateMean = 0.438;
+
+    /// <summary>CLIPMem above which the study's most memorized examples lie (finding 2).</summary>
+    public const double MostMemorizedScore = 0.89;
+
+    /// <summary>Linear-probe accuracy on ImageNet of the study's ViT-Base encoders (finding 4).</summary>
+    public const double ClipLinearProbe = 0.6311, SslLinearProbe = 0.6145, SupervisedLinearProbe = 0.7938;
+
+    /// <summary>The linear-probe line the reports print, e.g. under a utility table.</summary>
+    public static string LinearProbes =>
+        $"The study reports CLIP {Percent(ClipLinearProbe)}, SSL {Percent(SslLinearProbe)}, supervised {Percent(SupervisedLinearProbe)} on ImageNet.";
+
+    /// <summary>The study's COCO recipe (section 1), as the recipe table's right-hand column.</summary>
+    public static class Recipe
+    {
+        public const string Pool = "70,000 (COCO)";
+        public const string ImageEncoder = "ViT-B/32, 224 px, width 768, 12 layers";
+        public const string TextEncoder = "width 512, 12 layers, context 77";
+        public const string EmbeddingWidth = "512";
+        public const string Parameters = "about 151 M";
+        public const string Epochs = "100";
+        public const string BatchSize = "128";
+        public const string Optimizer = "AdamW lr 5e-4, betas 0.9/0.98, eps 1e-6, wd 0.2";
+        public const string Schedule = "warm-up, then cosine";
+        public const string LogitScale = "learned, init 1/0.07, clamped at 100";
+    }
+
+    public static string Percent(double fraction) => fraction.ToString("P2", System.Globalization.CultureInfo.InvariantCulture);
+}
