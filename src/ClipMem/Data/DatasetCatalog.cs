@@ -35,12 +35,8 @@ public static class DatasetCatalog
             r => OpenReal(RealDatasetFetcher.TuxPaint, r)),
         new("coco", "COCO captions: --data-dir holding captions*.json (or annotations/captions*.json) and the image folder",
             OpenCoco),
-        new("csv", "a CSV/TSV table of image path + caption (open_clip CsvDataset: columns filepath, title): --data-dir is the file",
-            r => CsvCaptionsLoader.Load(RequirePath(r), new CsvCaptionOptions
-            {
-                Separator = Path.GetExtension(RequirePath(r)).Equals(".csv", StringComparison.OrdinalIgnoreCase) ? ',' : '\t',
-                GroupCaptionsByImage = r.GroupCaptionsByImage,
-            })),
+        new("csv", "a CSV/TSV table of image path + caption (open_clip CsvDataset: columns filepath, title): --data-dir is the file, or a folder holding one",
+            r => OpenCsv(CsvCaptionsLoader.FindTable(RequirePath(r)), r)),
         new("folder", "an img2dataset 'files' folder (KEY.jpg + KEY.txt, e.g. CC3M, YFCC): --data-dir is the folder",
             r => ImageCaptionFolderLoader.Load(RequirePath(r))),
         new("webdataset", "img2dataset webdataset .tar shards (CC3M, YFCC): --data-dir is the shard folder",
@@ -60,6 +56,12 @@ public static class DatasetCatalog
             dataset = dataset.Subset(dataset.Take(count).Select(s => s.Id));
         return dataset;
     }
+
+    private static CaptionDataset OpenCsv(string table, DatasetRequest request) => CsvCaptionsLoader.Load(table, new CsvCaptionOptions
+    {
+        Separator = Path.GetExtension(table).Equals(".csv", StringComparison.OrdinalIgnoreCase) ? ',' : '\t',
+        GroupCaptionsByImage = request.GroupCaptionsByImage,
+    });
 
     private static CaptionDataset OpenReal(string name, DatasetRequest request) =>
         RealDatasets.Open(name, request.Log ?? TextWriter.Null, new RealDatasetOptions(MaxCount: request.Count));

@@ -115,3 +115,38 @@ public class CsvCaptionsLoaderTests : IDisposable
         AssertMentions(error, csv, "line 2", "never closed");
     }
 }
+
+/// <summary>A newcomer points --data-dir at the dataset's folder instead of its table.</summary>
+public class CsvTableFolderTests : IDisposable
+{
+    private readonly TempDirectory _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void AFolderHoldingOneTableOpensThatTableWithItsOwnSeparator()
+    {
+        _folder.Write("a.png", SolidPng(Red));
+        _folder.Write("b.png", SolidPng(Blue));
+        _folder.Write("captions.csv", "filepath,title\na.png,\"a red, square thing\"\nb.png,a blue square\n");
+
+        var dataset = DatasetCatalog.Open(new DatasetRequest("csv", _folder.Path));
+
+        Assert.Equal(["a red, square thing"], dataset[new SampleId("a.png")].Captions); // comma-separated, as the .csv says
+        Assert.Equal(2, dataset.Count);
+    }
+
+    [Fact]
+    public void AFolderWithNoTableOrSeveralSaysWhichFileToName()
+    {
+        var none = Assert.Throws<DataFormatException>(() => DatasetCatalog.Open(new DatasetRequest("csv", _folder.Path)));
+        Assert.Contains("no .csv or .tsv caption table", none.Message);
+        Assert.StartsWith(_folder.Path, none.Message);
+
+        _folder.Write("train.tsv", "filepath\ttitle\n");
+        _folder.Write("val.csv", "filepath,title\n");
+        var several = Assert.Throws<DataFormatException>(() => DatasetCatalog.Open(new DatasetRequest("csv", _folder.Path)));
+        Assert.Contains("2 caption tables (train.tsv, val.csv)", several.Message);
+        Assert.Contains("--data-dir", several.Message);
+    }
+}

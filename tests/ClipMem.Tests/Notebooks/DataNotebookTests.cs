@@ -21,6 +21,6 @@ public class DataNotebookTests
         int injected = galleries[1].Split("class=\"tile\"").Length - 1;
         Assert.InRange(injected, 2, 3);
         Assert.Equal(injected, galleries[1].Split("mis-captioned</span>").Length - 1);
-        Assert.Contains($"{injected} rows × 4 columns", tables[1]);
+        Assert.Contains($"{injected} rows × 4 columns", System.Net.WebUtility.HtmlDecode(tables[1]));
     }
 }

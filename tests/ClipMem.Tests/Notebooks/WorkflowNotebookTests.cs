@@ -22,7 +22,7 @@ public class WorkflowNotebookTests(TinyRuns runs)
         Assert.Equal(2, Count(html, "clipmem-table-"));        // recipe, utility
         var progress = Assert.Single(html, h => h.Contains("loss per step", StringComparison.Ordinal));
         Assert.Equal(2, progress.Split("done</td>").Length - 1); // f and g both finished, shown in the one live display
-        Assert.Contains("63.11%", string.Concat(html));        // the study's value beside ours
+        Assert.Contains("63.11 %", string.Concat(html));       // the study's value beside ours
         Assert.True(File.Exists(Path.Combine(dir.Path, "run", "f", "metrics.jsonl")));
     }
 

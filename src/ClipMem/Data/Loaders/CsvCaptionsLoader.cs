@@ -27,6 +27,24 @@ public sealed record CsvCaptionOptions
 /// <summary>A CSV/TSV of image path + caption, following open_clip's CsvDataset convention.</summary>
 public static class CsvCaptionsLoader
 {
+    /// <summary>
+    /// The caption table a path names: the file itself, or the one .csv/.tsv table directly inside a folder
+    /// (what a user passes who points --data-dir at the dataset's folder). A folder with none or several is
+    /// an error that names them.
+    /// </summary>
+    public static string FindTable(string path)
+    {
+        if (!Directory.Exists(path)) return path;
+        var tables = Directory.GetFiles(path).Where(f => Path.GetExtension(f).ToLowerInvariant() is ".csv" or ".tsv").Order(StringComparer.Ordinal).ToList();
+        return tables.Count switch
+        {
+            1 => tables[0],
+            0 => throw new DataFormatException(path, null, "is a folder with no .csv or .tsv caption table in it: give the table's path with --data-dir"),
+            _ => throw new DataFormatException(path, null,
+                $"is a folder with {tables.Count} caption tables ({string.Join(", ", tables.Select(Path.GetFileName))}): give the one to use with --data-dir"),
+        };
+    }
+
     public static CaptionDataset Load(string csvPath, CsvCaptionOptions? options = null)
     {
         options ??= new CsvCaptionOptions();
