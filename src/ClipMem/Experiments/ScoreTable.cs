@@ -3,28 +3,31 @@ using System.Text;
 using ClipMem.Common;
 using ClipMem.Data;
 using ClipMem.Data.Loaders;
-using Parquet;
-using Parquet.Schema;
+using System.Text.Json.Serialization;
+using Parquet.Serialization;
 
 namespace ClipMem.Experiments;
 
-/// <summary>One sample's row of the long-format score table (keyed by the stable sample id).</summary>
+/// <summary>
+/// One sample's row of the long-format score table (keyed by the stable sample id). The column names are
+/// those of scores.csv and scores.parquet (<see cref="ScoreTable.Columns"/>); Parquet.Net's serializer reads them.
+/// </summary>
 public sealed record ScoreRow(
-    string SampleId,
-    string Split,
-    string Captions,
-    bool Miscaptioned,
-    bool Atypical,
-    string Reason,
-    double PositiveF,
-    double PositiveG,
-    double AlignF,
-    double AlignG,
-    double Raw,
-    double ClipMem,
-    int Rank,
-    double KnnDistanceUnderG,
-    double ConceptFrequency = double.NaN);
+    [property: JsonPropertyName("sample_id")] string SampleId,
+    [property: JsonPropertyName("split")] string Split,
+    [property: JsonPropertyName("captions")] string Captions,
+    [property: JsonPropertyName("miscaptioned")] bool Miscaptioned,
+    [property: JsonPropertyName("atypical")] bool Atypical,
+    [property: JsonPropertyName("reason")] string Reason,
+    [property: JsonPropertyName("positive_f")] double PositiveF,
+    [property: JsonPropertyName("positive_g")] double PositiveG,
+    [property: JsonPropertyName("align_f")] double AlignF,
+    [property: JsonPropertyName("align_g")] double AlignG,
+    [property: JsonPropertyName("raw")] double Raw,
+    [property: JsonPropertyName("clipmem")] double ClipMem,
+    [property: JsonPropertyName("rank")] int Rank,
+    [property: JsonPropertyName("knn_distance_g")] double KnnDistanceUnderG,
+    [property: JsonPropertyName("concept_frequency")] double ConceptFrequency = double.NaN);
 
 /// <summary>Writes the score table as CSV (RFC 4180) and Parquet, and reads the CSV back.</summary>
 public static class ScoreTable
@@ -51,41 +54,14 @@ public static class ScoreTable
         AtomicFile.WriteAllText(path, csv.ToString());
     }
 
+    /// <summary>The rows as one Parquet row group, columns named and ordered as in scores.csv.</summary>
     public static void WriteParquet(string path, IReadOnlyList<ScoreRow> rows) => AtomicFile.Write(path, stream =>
     {
-        var strings = new (string Name, Func<ScoreRow, string> Get)[]
-        {
-            ("sample_id", r => r.SampleId), ("split", r => r.Split), ("captions", r => r.Captions),
-        };
-        var flags = new (string Name, Func<ScoreRow, bool> Get)[] { ("miscaptioned", r => r.Miscaptioned), ("atypical", r => r.Atypical) };
-        var numbers = new (string Name, Func<ScoreRow, double> Get)[]
-        {
-            ("positive_f", r => r.PositiveF), ("positive_g", r => r.PositiveG), ("align_f", r => r.AlignF), ("align_g", r => r.AlignG),
-            ("raw", r => r.Raw), ("clipmem", r => r.ClipMem), ("knn_distance_g", r => r.KnnDistanceUnderG),
-            ("concept_frequency", r => r.ConceptFrequency),
-        };
-        var reason = new DataField<string>("reason");
-        var rank = new DataField<int>("rank");
-        var stringFields = strings.Select(c => new DataField<string>(c.Name)).ToArray();
-        var flagFields = flags.Select(c => new DataField<bool>(c.Name)).ToArray();
-        var numberFields = numbers.Select(c => new DataField<double>(c.Name)).ToArray();
-        var schema = new ParquetSchema([.. stringFields, .. flagFields, reason, .. numberFields, rank]);
         // Parquet needs a seekable stream it owns for the footer; write to memory, then copy.
         using var buffer = new MemoryStream();
-        WriteColumns().GetAwaiter().GetResult();
+        ParquetSerializer.SerializeAsync(rows, buffer).GetAwaiter().GetResult();
         buffer.Position = 0;
         buffer.CopyTo(stream);
-
-        async Task WriteColumns()
-        {
-            await using var writer = await ParquetWriter.CreateAsync(schema, buffer);
-            using var group = writer.CreateRowGroup();
-            for (int c = 0; c < strings.Length; c++) await group.WriteAsync(stringFields[c], rows.Select(strings[c].Get).ToArray());
-            for (int c = 0; c < flags.Length; c++) await group.WriteAsync(flagFields[c], new ReadOnlyMemory<bool>(rows.Select(flags[c].Get).ToArray()));
-            await group.WriteAsync(reason, rows.Select(r => r.Reason).ToArray());
-            for (int c = 0; c < numbers.Length; c++) await group.WriteAsync(numberFields[c], new ReadOnlyMemory<double>(rows.Select(numbers[c].Get).ToArray()));
-            await group.WriteAsync(rank, new ReadOnlyMemory<int>(rows.Select(r => r.Rank).ToArray()));
-        }
     });
 
     /// <summary>Reads a score table written by <see cref="WriteCsv"/>; a malformed row is an error naming the file, line and sample.</summary>

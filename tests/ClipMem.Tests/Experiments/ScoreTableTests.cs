@@ -25,6 +25,29 @@ public class ScoreTableTests
     }
 
     [Fact]
+    public async Task ParquetHoldsTheCsvColumnsInOrderWithEveryValue()
+    {
+        using var dir = new TempDirectory();
+        string path = Path.Combine(dir.Path, "scores.parquet");
+        ScoreTable.WriteParquet(path, Rows);
+
+        await using var stream = File.OpenRead(path);
+        var read = await Parquet.Serialization.ParquetSerializer.DeserializeUntypedAsync(stream);
+        Assert.Equal(ScoreTable.Columns, read.Schema.GetDataFields().Select(f => f.Name));
+        Assert.Equal(Rows.Length, read.Data.Count);
+        for (int i = 0; i < Rows.Length; i++)
+        {
+            var (row, parquet) = (Rows[i], read.Data[i]);
+            Assert.Equal(row.SampleId, parquet["sample_id"]);
+            Assert.Equal(row.Captions, parquet["captions"]);
+            Assert.Equal(row.Atypical, parquet["atypical"]);
+            Assert.Equal(row.ClipMem, parquet["clipmem"]);
+            Assert.Equal(row.AlignG, parquet["align_g"]);   // NaN survives
+            Assert.Equal(row.Rank, parquet["rank"]);
+        }
+    }
+
+    [Fact]
     public void AMalformedNumberIsReportedWithFileLineAndSample()
     {
         using var dir = new TempDirectory();

@@ -25,7 +25,7 @@ public class JobCommandsTests
         Assert.Equal(0, Cli("score", byJobs).Code);
         var evaluated = Cli("evaluate", byJobs);
         Assert.Equal(0, evaluated.Code);
-        Assert.Contains("Mis-captions", evaluated.Output);
+        Assert.Contains("mis-captioned S_C detected: AUROC", evaluated.Output);   // the summary view's text
 
         Assert.Equal(0, Cli(["reproduce", .. experiment, "--out", whole]).Code);
         Assert.Equal(File.ReadAllText(Path.Combine(whole, "scores.csv")), File.ReadAllText(Path.Combine(byJobs, "scores.csv")));
