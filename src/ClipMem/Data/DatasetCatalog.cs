@@ -68,7 +68,9 @@ public static class DatasetCatalog
 
     private static string RequirePath(DatasetRequest request)
     {
-        string path = request.DataPath ?? throw new ArgumentException($"Dataset '{request.Name}' needs --data-dir (where its files are).");
+        // A blank path (a notebook's empty parameter) means none was given.
+        string path = string.IsNullOrWhiteSpace(request.DataPath)
+            ? throw new ArgumentException($"Dataset '{request.Name}' needs --data-dir (where its files are).") : request.DataPath;
         if (!File.Exists(path) && !Directory.Exists(path)) throw new FileNotFoundException($"Dataset '{request.Name}': {path} does not exist.", path);
         return path;
     }

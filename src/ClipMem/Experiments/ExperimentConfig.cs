@@ -43,8 +43,11 @@ public sealed record ExperimentConfig(
 
     /// <summary>One line for logs and notebooks: preset, dataset, seed, captions and the mitigations applied.</summary>
     public string Describe() =>
-        $"preset {Preset}, dataset {Data.Dataset}, seed {Seed}, {Data.CaptionsPerImage} caption(s) per image, mitigations: " +
-        (Mitigations.Count == 0 ? "none" : string.Join(", ", Mitigations.Select(m => m.ToString())));
+        $"preset {Preset}, dataset {Data.Dataset}, seed {Seed}, {Data.CaptionsPerImage} caption(s) per image, {DescribeMitigations()}";
+
+    /// <summary>"mitigations: none", or the mitigations applied: what tells two runs of one preset apart in a chart's legend.</summary>
+    public string DescribeMitigations() =>
+        "mitigations: " + (Mitigations.Count == 0 ? "none" : string.Join(", ", Mitigations.Select(m => m.ToString())));
 
     /// <summary>
     /// The trainer's options for one model of this run: the recipe, with the experiment's seed (the recipe's

@@ -6,9 +6,14 @@ namespace ClipMem.Reporting;
 /// <summary>What the score-exploration notebook shows of two runs compared sample by sample.</summary>
 public static class ComparisonViews
 {
-    /// <summary>Raw score in A against raw score in B, one point per compared sample of the split, with the diagonal.</summary>
-    public static GenericChart Scatter(this RunComparison comparison, string split = "S_C", string nameA = "A", string nameB = "B")
+    /// <summary>
+    /// Raw score in A against raw score in B, one point per compared sample of the split, with the diagonal.
+    /// Without names, each run is named by its mitigations (what usually tells two runs of a preset apart).
+    /// </summary>
+    public static GenericChart Scatter(this RunComparison comparison, string split = "S_C", string? nameA = null, string? nameB = null)
     {
+        nameA ??= $"A ({comparison.A.Config.DescribeMitigations()})";
+        nameB ??= $"B ({comparison.B.Config.DescribeMitigations()})";
         var samples = comparison.Samples.Where(x => x.Split == split).ToList();
         var traces = samples.GroupBy(x => SampleKind.Of(x.Miscaptioned, x.Atypical)).OrderBy(g => g.Key.Order)
             .Select(g => Charts.Points(g.Key.Label, g.Select(x => x.RawA), g.Select(x => x.RawB), g.Select(x => x.SampleId), g.Key.Color)).ToList();

@@ -18,6 +18,10 @@ public static class DataViews
             ids.Take(count).Select(id => Tile(data[id], plan)).ToList());
     }
 
+    /// <summary>One line about a dataset: where it came from, its samples, captions and atypical flags.</summary>
+    public static string Overview(CaptionDataset data) =>
+        $"{data.Source}: {data.Count} samples, {data.Sum(s => s.Captions.Count)} captions, {data.Count(s => s.Truth.IsAtypical)} flagged atypical";
+
     /// <summary>Bar chart of the four split sizes (the study's 13 : 1 : 1 : 1).</summary>
     public static GenericChart SplitSizesChart(SplitPlan plan)
     {

@@ -18,6 +18,11 @@ public static class RegimeViews
         return points.OrderBy(p => Numeric(p.Setting)).ThenBy(p => p.Setting, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>For every factor of the study after the baseline, in the grid's order: its gaps chart, then its loss chart.</summary>
+    public static IEnumerable<GenericChart> FactorCharts(IReadOnlyList<RegimeRow> rows, ExperimentConfig baseline) =>
+        rows.Select(r => r.Factor).Where(f => f != RegimeGrid.Baseline).Distinct()
+            .SelectMany(factor => new[] { GapsChart(rows, factor, baseline), LossChart(rows, factor, baseline) });
+
     /// <summary>Clean S_C - S_S and S_C - S_I along one factor, with their 95% intervals.</summary>
     public static GenericChart GapsChart(IReadOnlyList<RegimeRow> rows, string factor, ExperimentConfig baseline)
     {
