@@ -60,9 +60,12 @@ public static class Charts
             Y: Rounded(values), Name: name, BoxPoints: StyleParam.BoxPoints.All, Jitter: 0.4, PointPos: 0.0,
             MarkerColor: color is null ? default(Optional<Color>) : Color.fromString(color), UseDefaults: false);
 
-    /// <summary>The traces in one chart, with a title, axis titles and a height (it takes the width it is given).</summary>
+    /// <summary>
+    /// The traces in one chart, with a title, axis titles and a height (it takes the width it is given). No
+    /// traces (a monitor that saw no step: the models were loaded) gives empty axes under the title.
+    /// </summary>
     public static GenericChart Figure(string title, string xTitle, string yTitle, IEnumerable<GenericChart> traces, int height = 380) =>
-        CSharpChart.Combine(traces)
+        (traces.ToList() is { Count: > 0 } some ? CSharpChart.Combine(some) : CSharpChart.Invisible())
             .WithXAxisStyle<double, double, string>(TitleText: xTitle)
             .WithYAxisStyle<double, double, string>(TitleText: yTitle)
             .WithSize(Height: height)

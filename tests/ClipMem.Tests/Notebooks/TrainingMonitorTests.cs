@@ -51,6 +51,10 @@ public class TrainingMonitorTests
         var monitor = TrainingMonitor.Silent();
         Assert.Contains("waiting for the first step", TrainingProgressView.ToHtml(monitor.View));
         Assert.Contains("already trained", TrainingProgressView.ToHtml(monitor.Finish()));
+        // Its step chart has no data, only the title: no error for the notebook that reruns on a trained run.
+        var chart = monitor.StepLossChart();
+        Assert.All(ChartJson.Traces(chart), t => Assert.Null(t!["x"]));   // no points
+        Assert.Contains("loss after every step", (string)ChartJson.Layout(chart)["title"]!["text"]!);
     }
 
     [Fact]
