@@ -126,7 +126,7 @@ public sealed class ClipMemEvaluation(ExperimentConfig config, ExperimentData da
         var atypical = candidates.Where(r => r.Atypical && !r.Miscaptioned).ToList();
         var cleanCandidates = candidates.Where(r => !r.Miscaptioned).ToList();
         double range = candidates.Max(r => r.Raw) - candidates.Min(r => r.Raw);
-        // The injected mis-captions set the S_C maximum; the study's 0.438 is a mean over real COCO pairs, so
+        // The injected mis-captions set the S_C maximum; the study's COCO baseline mean (StudyReference.CocoCandidateMean) is over real COCO pairs, so
         // the same means are also given under the range of clean S_C alone.
         double cleanRange = cleanCandidates.Count > 1 ? cleanCandidates.Max(r => r.Raw) - cleanCandidates.Min(r => r.Raw) : double.NaN;
         var meanCleanRange = rawMean.ToDictionary(kv => kv.Key, kv => kv.Value / cleanRange);
