@@ -10,6 +10,8 @@ Get the kernel with environment/setup-polyglot.sh (dotnet tool install Microsoft
 """
 import argparse, json, os, re, signal, subprocess, sys, time, uuid
 
+PLOTLY_NET_CHART = "fsharpPlotlyRequire(['plotly']"
+
 
 def cells(path):
     """(kernel, code) for every cell of a .dib file; the #!meta block is skipped."""
@@ -39,7 +41,7 @@ def main():
     kernel = subprocess.Popen([args.kernel, "stdio", "--working-dir", folder], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1,
                               start_new_session=True)
-    failed = False
+    failed, total_charts = False, 0
     for index, (name, code) in enumerate(cells(args.notebook), start=1):
         if name != "csharp":
             continue
@@ -53,7 +55,7 @@ def main():
                     "command": {"code": code, "targetKernelName": "csharp"}, "routingSlip": []}
         kernel.stdin.write(json.dumps(envelope) + "\n")
         kernel.stdin.flush()
-        start, html, updates, error = time.time(), 0, 0, None
+        start, html, charts, updates, error = time.time(), 0, 0, 0, None
         while True:
             line = kernel.stdout.readline()
             if not line:
@@ -69,6 +71,8 @@ def main():
             values = message.get("event", {}).get("formattedValues", [])
             if kind in ("DisplayedValueProduced", "ReturnValueProduced") and any(v.get("mimeType") == "text/html" for v in values):
                 html += 1
+                # Plotly.NET.Interactive's formatter draws through its RequireJS loader: that marks its charts.
+                charts += any(PLOTLY_NET_CHART in v.get("value", "") for v in values)
             if kind == "DisplayedValueUpdated":
                 updates += 1
             if kind == "CommandFailed":
@@ -79,7 +83,9 @@ def main():
             if time.time() - start > args.timeout:
                 error = f"no result after {args.timeout:.0f} s"
                 break
-        status = f"FAILED: {error}" if error else f"ok, {html} html outputs" + (f", {updates} in-place updates" if updates else "")
+        total_charts += charts
+        status = f"FAILED: {error}" if error else (f"ok, {html} html outputs" + (f", {charts} Plotly.NET charts" if charts else "")
+                                                   + (f", {updates} in-place updates" if updates else ""))
         print(f"cell {index}: {status} ({time.time() - start:.1f} s)", flush=True)
         if error:
             failed = True
@@ -94,6 +100,7 @@ def main():
         os.killpg(kernel.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+    print(f"{total_charts} Plotly.NET charts", flush=True)
     sys.exit(1 if failed else 0)
 
 

@@ -37,18 +37,11 @@ public static class ExperimentCommands
             var bar = new ProgressBar(output);
             var rows = new RegimeStudy(runtime, root, output) { Progress = bar.Report }.Run(points);
             bar.Finish();
-            Print(rows, output);
+            output.Write(RegimeViews.TextTable(rows).ToText(indent: ""));
             output.WriteLine($"wrote {Path.Combine(root, RegimeStudy.TableFile)}");
             return CliApp.ExitOk;
         });
         return command;
     }
 
-    // The notebook's table, as aligned text.
-    private static void Print(IReadOnlyList<RegimeRow> rows, TextWriter o)
-    {
-        var lines = rows.Select(RegimeViews.Cells).Prepend([.. RegimeViews.ColumnNames]).ToList();
-        var widths = Enumerable.Range(0, RegimeViews.ColumnNames.Count).Select(c => lines.Max(l => l[c].Length)).ToArray();
-        foreach (var line in lines) o.WriteLine(string.Join("  ", line.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd());
-    }
 }

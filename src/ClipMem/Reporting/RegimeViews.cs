@@ -59,6 +59,10 @@ public static class RegimeViews
         return new DataFrame(ColumnNames.Select((name, c) => (DataFrameColumn)new StringDataFrameColumn(name, cells.Select(row => row[c]))));
     }
 
+    /// <summary>The same table for the CLI: every cell text, aligned (`clipmem experiment regime`).</summary>
+    public static ReportTable TextTable(IReadOnlyList<RegimeRow> rows) =>
+        new(ColumnNames, rows.Select(r => Cells(r).Select(Cell.Of).ToArray()).ToList(), Enumerable.Range(0, ColumnNames.Count).ToArray());
+
     /// <summary>The columns of the table (the notebook's and `clipmem experiment regime`'s).</summary>
     public static IReadOnlyList<string> ColumnNames { get; } =
         ["factor", "setting", "clean S_C - S_S [95% CI]", "S_C - S_I [95% CI]", "AUROC", "probe (random init)", "loss train / held-out", "wall"];

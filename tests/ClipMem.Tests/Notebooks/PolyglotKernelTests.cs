@@ -24,10 +24,12 @@ public class PolyglotKernelTests
         using var dir = new TempDirectory();
         var data = RunNotebook(kernel, "01-data-and-splits.dib");
         Assert.True(data.ExitCode == 0, data.Output);
+        Assert.Contains("\n2 Plotly.NET charts", data.Output);       // caption lengths, split sizes: through Plotly.NET.Interactive
 
         var training = RunNotebook(kernel, "02-training.dib", $"runDirectory={Path.Combine(dir.Path, "run")}");
         Assert.True(training.ExitCode == 0, training.Output);
         Assert.Contains("in-place updates", training.Output);   // the live progress display updated while f and g trained
+        Assert.Contains("\n5 Plotly.NET charts", training.Output);   // loss per epoch and per step, logit scale, learning rate, probe
         Assert.True(File.Exists(Path.Combine(dir.Path, "run", "g", "metrics.jsonl")), training.Output);
     }
 

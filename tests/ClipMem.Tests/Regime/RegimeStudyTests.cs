@@ -90,6 +90,11 @@ public class RegimeStudyTests
         var lines = File.ReadAllLines(Path.Combine(dir.Path, RegimeStudy.TableFile));
         Assert.Equal(string.Join(',', RegimeStudy.Columns), lines[0]);
         Assert.Equal(3, lines.Length);
+        // What `clipmem experiment regime` prints: the notebook's table as aligned text, a line per point.
+        var text = ClipMem.Reporting.RegimeViews.TextTable(rows).ToText(indent: "").TrimEnd().Split('\n');
+        Assert.Equal(3, text.Length);
+        Assert.StartsWith("factor", text[0]);
+        Assert.Equal(text[0].IndexOf("setting", StringComparison.Ordinal), text[2].IndexOf("4", StringComparison.Ordinal));  // columns line up
 
         string metrics = Path.Combine(dir.Path, "epochs-4", "f", "metrics.jsonl");
         var written = File.GetLastWriteTimeUtc(metrics);
