@@ -66,7 +66,7 @@ public static class SummaryView
     private static ReportSection Memorized(ClipMemSummary s)
     {
         bool injected = s.MiscaptionCount > 0;
-        string none = "n/a (no mis-captions injected)";
+        string none = "n/a (below)";
         var rows = new List<Cell[]>
         {
             Row($"mis-captioned S_C detected: AUROC ({s.MiscaptionCount} injected)", injected ? Fixed(s.MiscaptionAuroc) : none, "the most memorized samples are mis-captioned"),
@@ -75,14 +75,17 @@ public static class SummaryView
                 $"> {StudyReference.MostMemorizedScore} for the most memorized"),
             Row("mean CLIPMem over clean S_C, on its own range", N(s.CleanCandidatesMeanCleanRange), $"{StudyReference.CocoCandidateMean:F3} (COCO baseline, all of S_C)"),
             Row("mean CLIPMem: atypical vs typical S_C",
-                double.IsFinite(s.AtypicalMeanClipmem) ? $"{N(s.AtypicalMeanClipmem)} vs {N(s.TypicalMeanClipmem)}"
-                    : "n/a (no S_C sample is flagged atypical: the dataset carries no atypicality flags, or none fell in S_C)",
+                double.IsFinite(s.AtypicalMeanClipmem) ? $"{N(s.AtypicalMeanClipmem)} vs {N(s.TypicalMeanClipmem)}" : "n/a (below)",
                 "atypical samples are memorized"),
             Row("Spearman(CLIPMem, atypicality under g)", N(s.AtypicalityRankCorrelation), "positive"),
             Row("Spearman(CLIPMem, S_S frequency of the rarest concept)", N(s.ConceptFrequencyRankCorrelation), "negative (rare concepts memorized)"),
             Row("mean CLIPMem over S_C", N(s.ClipmemMean["S_C"]), $"{StudyReference.CocoCandidateMean:F3} (COCO baseline)"),
         };
-        return new ReportSection("What gets memorized", [ReportTable.Labelled(["measure", "this run", "study"], rows, 2)], []);
+        var notes = new List<string>();
+        if (!double.IsFinite(s.AtypicalMeanClipmem))
+            notes.Add("Atypical vs typical S_C is n/a: no S_C sample is flagged atypical (the dataset carries no atypicality flags, or none fell in S_C).");
+        if (!injected) notes.Add("No mis-captions were injected (data.miscaption_fraction is 0, or S_C is too small for one), so there is nothing to detect.");
+        return new ReportSection("What gets memorized", [ReportTable.Labelled(["measure", "this run", "study"], rows, 2)], notes);
     }
 
     private static ReportSection Utility(ClipMemSummary s)

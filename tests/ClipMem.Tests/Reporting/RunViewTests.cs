@@ -92,9 +92,10 @@ public class RunViewTests(TinyRuns runs)
         var result = runs.Baseline;
         var s = result.Summary with { AtypicalMeanClipmem = double.NaN, TypicalMeanClipmem = double.NaN };
         string text = SummaryView.ToText(result with { Summary = s });
-        Assert.Contains("n/a (no S_C sample is flagged atypical", text);
+        Assert.Contains("n/a: no S_C sample is flagged atypical", text);
+        Assert.Contains("n/a (below)", text);
         Assert.DoesNotContain("NaN", text);
-        Assert.Contains("n/a (no S_C sample is flagged atypical", SummaryView.ToHtml(s));
+        Assert.Contains("n/a: no S_C sample is flagged atypical", SummaryView.ToHtml(s));
     }
 
     [Fact]
