@@ -64,9 +64,20 @@ public sealed class EmbeddingSet
         return mean;
     }
 
-    private const string Magic = "CLIPMEM-EMB1";
+    // EMB2: EMB1's layout followed by the SHA-256 of everything before it.
+    private const string Magic = "CLIPMEM-EMB2";
+    private const int ChecksumLength = 32;
 
     public void Save(string path) => AtomicFile.Write(path, stream =>
+    {
+        using var body = new MemoryStream();
+        WriteBody(body);
+        body.Position = 0;
+        body.CopyTo(stream);
+        stream.Write(System.Security.Cryptography.SHA256.HashData(body.GetBuffer().AsSpan(0, (int)body.Length)));
+    });
+
+    private void WriteBody(Stream stream)
     {
         using var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         w.Write(Magic);
@@ -78,15 +89,25 @@ public sealed class EmbeddingSet
         WriteFloats(w, MeanViewImage);
         WriteFloats(w, EvalImage);
         WriteFloats(w, Captions);
-    });
+    }
 
-    /// <summary>Loads a cached set; null when the file is absent or was produced by something else.</summary>
-    public static EmbeddingSet? TryLoad(string path, string expectedProvenance)
+    /// <summary>
+    /// Loads a cached set; null when the file is absent, was produced by something else, or is damaged (its
+    /// checksum does not match: it is then recomputed, never trusted, and <paramref name="log"/> says why).
+    /// </summary>
+    public static EmbeddingSet? TryLoad(string path, string expectedProvenance, TextWriter? log = null)
     {
         if (!File.Exists(path)) return null;
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length <= ChecksumLength
+            || !System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(0, bytes.Length - ChecksumLength)).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - ChecksumLength)))
+        {
+            log?.WriteLine($"{path}: does not match its checksum (damaged, cut off, or written by an older version); recomputing the embeddings");
+            return null;
+        }
         try
         {
-            using var r = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
+            using var r = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - ChecksumLength), Encoding.UTF8);
             if (r.ReadString() != Magic) return null;
             if (r.ReadString() != expectedProvenance) return null;
             int dim = r.ReadInt32(), n = r.ReadInt32();

@@ -12,9 +12,14 @@ public sealed record CheckpointState(int Step, int Epoch, string ConfigHash, ulo
     IReadOnlyDictionary<string, double[]>? EpochNamedLosses = null);
 
 /// <summary>
-/// Checkpoints as folders (state.json, model.bin, optimizer.bin) written under a temporary name and renamed
-/// into place, so a folder named step-N is always complete. All randomness in training is derived from
-/// (seed, epoch, step, sample), so model, optimizer and step are the whole state to resume from.
+/// Checkpoints as folders (state.json, model.bin, optimizer.bin, checksums.json) written under a temporary
+/// name and renamed into place, so a folder named step-N is always complete. All randomness in training is
+/// derived from (seed, epoch, step, sample), so model, optimizer and step are the whole state to resume from.
+/// <para>
+/// Every file is checked against its SHA-256 before use. A damaged checkpoint (a flipped byte, a cut-off
+/// file) is renamed corrupt-step-N with the reason in corrupt.txt, and the one before it is used instead:
+/// training resumes from there and ends with the same weights, since the run is deterministic.
+/// </para>
 /// </summary>
 public static class Checkpoint
 {
@@ -32,15 +37,42 @@ public static class Checkpoint
         optimizer.Save(Path.Combine(temp, "optimizer.bin"));
         saveTaskState?.Invoke(temp);
         File.WriteAllText(Path.Combine(temp, "state.json"), JsonSerializer.Serialize(state, Json.Options));
+        Checksums.WriteManifest(temp);
         Directory.Move(temp, final);
         return final;
     }
 
-    /// <summary>The newest complete checkpoint in the folder, or null.</summary>
-    public static string? Latest(string directory) =>
-        Directory.Exists(directory)
-            ? Directory.GetDirectories(directory, "step-*").Where(d => File.Exists(Path.Combine(d, "state.json"))).Order().LastOrDefault()
-            : null;
+    /// <summary>
+    /// The newest checkpoint in the folder whose files match their checksums, or null. Damaged ones newer than
+    /// it are set aside (corrupt-step-N, reason in corrupt.txt, a line on standard error), so nothing loads them
+    /// and training redoes their steps.
+    /// </summary>
+    public static string? Latest(string directory)
+    {
+        if (!Directory.Exists(directory)) return null;
+        foreach (var checkpoint in Directory.GetDirectories(directory, "step-*").Order(StringComparer.Ordinal).Reverse())
+        {
+            if (Checksums.Verify(checkpoint) is not { } problem) return checkpoint;
+            SetAside(checkpoint, problem);
+        }
+        return null;
+    }
+
+    private static void SetAside(string checkpoint, string problem)
+    {
+        string aside = Path.Combine(Path.GetDirectoryName(checkpoint)!, "corrupt-" + Path.GetFileName(checkpoint));
+        try
+        {
+            if (Directory.Exists(aside)) Directory.Delete(aside, recursive: true);
+            Directory.Move(checkpoint, aside);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return; // another process of the run set it aside first
+        }
+        File.WriteAllText(Path.Combine(aside, "corrupt.txt"), problem + Environment.NewLine);
+        Console.Error.WriteLine($"{checkpoint}: {problem}; set aside as {Path.GetFileName(aside)}, falling back to the checkpoint before it");
+    }
 
     public static CheckpointState ReadState(string checkpoint)
     {
@@ -56,9 +88,11 @@ public static class Checkpoint
         }
     }
 
-    /// <summary>Loads weights and optimizer state, refusing a checkpoint written for another configuration.</summary>
+    /// <summary>Loads weights and optimizer state, refusing a checkpoint written for another configuration or damaged.</summary>
     public static CheckpointState Restore(string checkpoint, nn.Module model, AdamW? optimizer, string expectedConfigHash)
     {
+        if (Checksums.Verify(checkpoint) is { } problem)
+            throw new InvalidOperationException($"{checkpoint}: checkpoint is corrupt: {problem}. Rerun the training: it resumes from the checkpoint before it.");
         var state = ReadState(checkpoint);
         if (state.ConfigHash != expectedConfigHash)
             throw new InvalidOperationException(

@@ -42,6 +42,28 @@ public class EmbeddingSetTests
     }
 
     [Fact]
+    public void AFlippedByteAnywhereIsCaughtByTheChecksumAndNamed()
+    {
+        using var dir = new TempDirectory();
+        string path = Path.Combine(dir.Path, "f.emb");
+        var set = Sample();
+        set.Save(path);
+        var bytes = File.ReadAllBytes(path);
+        // Inside a float (garbage a reader would otherwise take as an embedding), in an id, in the checksum itself.
+        foreach (int at in new[] { bytes.Length - 40, bytes.Length / 2, 30, bytes.Length - 1 })
+        {
+            var damaged = (byte[])bytes.Clone();
+            damaged[at] ^= 0x10;
+            File.WriteAllBytes(path, damaged);
+            var log = new StringWriter();
+            Assert.Null(EmbeddingSet.TryLoad(path, set.Provenance, log));
+            Assert.Contains($"{path}: does not match its checksum", log.ToString());
+        }
+        File.WriteAllBytes(path, bytes);
+        Assert.NotNull(EmbeddingSet.TryLoad(path, set.Provenance));   // the undamaged file still loads
+    }
+
+    [Fact]
     public void TryLoadReturnsNullForATruncatedOrMissingFile()
     {
         using var dir = new TempDirectory();

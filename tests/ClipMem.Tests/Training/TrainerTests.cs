@@ -99,27 +99,50 @@ public class TrainerTests
     }
 
     [Theory]
-    [InlineData("garbage")]
-    [InlineData("truncated")]
-    public void ACorruptModelFileGivesAClearError(string damage)
+    [InlineData("model.bin", "flip")]       // loads without complaint in TorchSharp: only the checksum sees it
+    [InlineData("optimizer.bin", "truncate")]
+    [InlineData("state.json", "delete")]
+    public void ADamagedCheckpointIsSetAsideAndTrainingResumesFromTheOneBeforeToTheSameWeights(string file, string damage)
+    {
+        const int epochs = 3;
+        using var whole = new TempDirectory();
+        using var dir = new TempDirectory();
+        Dictionary<string, float[]> expected;
+        using (var model = NewModel()) { NewTrainer(model, whole.Path, epochs).Run(); expected = Weights(model); }
+
+        using (var first = NewModel()) NewTrainer(first, dir.Path, epochs, stopAfter: 3).Run();
+        using (var second = NewModel()) NewTrainer(second, dir.Path, epochs, stopAfter: 9).Run();
+        string checkpoints = Path.Combine(dir.Path, "checkpoints");
+        string latest = Checkpoint.Latest(checkpoints)!;
+        Assert.EndsWith("step-00000009", latest);
+        string target = Path.Combine(latest, file);
+        var bytes = File.ReadAllBytes(target);
+        if (damage == "flip") { bytes[bytes.Length / 2] ^= 0x01; File.WriteAllBytes(target, bytes); }
+        else if (damage == "truncate") File.WriteAllBytes(target, bytes[..(bytes.Length / 2)]);
+        else File.Delete(target);
+
+        Assert.EndsWith("step-00000003", Checkpoint.Latest(checkpoints));
+        string aside = Path.Combine(checkpoints, "corrupt-step-00000009");
+        Assert.Contains(file, File.ReadAllText(Path.Combine(aside, "corrupt.txt")));
+        using var resumed = NewModel();
+        Assert.Equal(epochs * 6, NewTrainer(resumed, dir.Path, epochs).Run());
+        foreach (var (name, values) in expected)
+            Assert.True(values.AsSpan().SequenceEqual(Weights(resumed)[name]), $"parameter {name} differs from the uninterrupted run");
+    }
+
+    [Fact]
+    public void RestoringADamagedCheckpointByNameIsRefusedNamingTheFile()
     {
         using var dir = new TempDirectory();
-        using (var first = NewModel())
-            NewTrainer(first, dir.Path, 1, stopAfter: 2).Run();
+        using (var first = NewModel()) NewTrainer(first, dir.Path, 1, stopAfter: 2).Run();
         string checkpoint = Checkpoint.Latest(Path.Combine(dir.Path, "checkpoints"))!;
         string modelFile = Path.Combine(checkpoint, "model.bin");
-        if (damage == "garbage")
-            File.WriteAllBytes(modelFile, System.Text.Encoding.ASCII.GetBytes("this is not a TorchSharp state dict"));
-        else
-        {
-            var bytes = File.ReadAllBytes(modelFile);
-            File.WriteAllBytes(modelFile, bytes[..(bytes.Length / 2)]);
-        }
+        File.WriteAllBytes(modelFile, System.Text.Encoding.ASCII.GetBytes("this is not a TorchSharp state dict"));
 
-        using var second = NewModel();
-        var error = Assert.Throws<InvalidOperationException>(() => NewTrainer(second, dir.Path, 1).Run());
+        using var model = NewModel();
+        var error = Assert.Throws<InvalidOperationException>(() => Checkpoint.Restore(checkpoint, model, null, "config-a"));
         Assert.Contains(checkpoint, error.Message);
-        Assert.Contains("corrupt", error.Message);
+        Assert.Contains("model.bin does not match its checksum", error.Message);
     }
 
     [Fact]

@@ -117,7 +117,7 @@ public sealed class ClipParadigm : IParadigm
                 samples = ids.Count,
             });
             string path = context.Run.PathOf($"embeddings_{m.Item1}.bin");
-            return (Model: m.Item2, Provenance: provenance, Path: path, Cached: EmbeddingSet.TryLoad(path, provenance));
+            return (Model: m.Item2, Provenance: provenance, Path: path, Cached: EmbeddingSet.TryLoad(path, provenance, context.Log));
         }).ToList();
         var missing = wanted.Where(w => w.Cached is null).ToList();
         // The captions scored are data.scoring_captions_per_image of each image (by default the trained ones).
