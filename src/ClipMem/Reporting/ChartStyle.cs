@@ -11,7 +11,7 @@ namespace ClipMem.Reporting;
 /// 12 to 74 F# options that C# must pass one by one, so the objects are made empty and given only the
 /// plotly.js attributes used here. They are still Plotly.NET's objects, serialised by Plotly.NET.
 /// <list type="bullet">
-/// <item>a title with tighter margins than plotly.js's default;</item>
+/// <item>the title, tighter margins than plotly.js's default and the chart config;</item>
 /// <item>dashed reference lines across the plot with a label (the study's values, chance levels);</item>
 /// <item>asymmetric error bars (bootstrap CIs);</item>
 /// <item>a marker's size and symbol (the study's values as diamonds);</item>
@@ -20,7 +20,8 @@ namespace ClipMem.Reporting;
 /// </summary>
 public static class ChartStyle
 {
-    public static GenericChart WithTitleAndMargins(this GenericChart chart, string title)
+    /// <summary>The title, the tighter margins and the config (responsive, no Plotly logo) every workbench chart shares.</summary>
+    public static GenericChart WithTitleMarginsAndConfig(this GenericChart chart, string title)
     {
         var margin = new Margin();
         foreach (var (side, pixels) in new[] { ("t", 50), ("l", 60), ("r", 20), ("b", 50) }) margin.SetProperty(side, pixels);

@@ -69,7 +69,7 @@ public static class Charts
             .WithXAxisStyle<double, double, string>(TitleText: xTitle)
             .WithYAxisStyle<double, double, string>(TitleText: yTitle)
             .WithSize(Height: height)
-            .WithTitleAndMargins(title);
+            .WithTitleMarginsAndConfig(title);
 
     /// <summary>The traces in one chart whose x axis is categories in the order given.</summary>
     public static GenericChart CategoryFigure(string title, string xTitle, string yTitle, IEnumerable<GenericChart> traces, int height = 380) =>
