@@ -12,9 +12,7 @@ public static class NotebookFolder
     public static IReadOnlyList<string> Runnable(string folder)
     {
         var all = Directory.GetFiles(folder, "*.dib").Select(Path.GetFullPath).OrderBy(p => Path.GetFileName(p), StringComparer.Ordinal).ToList();
-        var imported = all.SelectMany(p => Cells(p).SelectMany(c => c.Code.Split('\n')))
-            .Select(l => l.Trim()).Where(l => l.StartsWith("#!import ", StringComparison.Ordinal))
-            .Select(l => Path.GetFullPath(Path.Combine(folder, l["#!import ".Length..].Trim().Trim('"')))).ToHashSet();
+        var imported = all.SelectMany(p => Cells(p).SelectMany(c => NotebookImports.Of(c.Code, folder) ?? []).Select(i => i.Path)).ToHashSet();
         return all.Where(p => !imported.Contains(p)).ToList();
     }
 

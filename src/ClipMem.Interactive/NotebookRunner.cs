@@ -111,13 +111,11 @@ public sealed class NotebookRunner
     /// </summary>
     private static async Task<CellResult> RunCellOrImportAsync(Kernel kernel, int index, string code, IReadOnlyList<string> importing)
     {
-        var lines = code.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
-        if (lines.Count == 0 || !lines.All(l => l.StartsWith("#!import ", StringComparison.Ordinal))) return await RunCellAsync(kernel, index, code);
+        if (NotebookImports.Of(code, Directory.GetCurrentDirectory()) is not { } imports) return await RunCellAsync(kernel, index, code);
         var clock = Stopwatch.StartNew();
         var outputs = new List<CellOutput>();
-        foreach (var line in lines)
+        foreach (var (line, path) in imports)
         {
-            string path = System.IO.Path.GetFullPath(line["#!import ".Length..].Trim().Trim('"'));
             string? error = !File.Exists(path) ? $"{line}: no such notebook ({path})."
                 : importing.Contains(path) ? $"{line}: the notebook imports itself ({string.Join(" -> ", importing.Append(path))})." : null;
             if (error is not null) return new CellResult(index, "csharp", code, outputs, error, clock.Elapsed.TotalSeconds);

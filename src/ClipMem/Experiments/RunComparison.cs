@@ -57,7 +57,7 @@ public sealed class RunComparison
     /// <summary>Spearman rank correlation of the raw scores over the compared samples of a split (all when null).</summary>
     public double RankCorrelation(string? split = "S_C")
     {
-        var s = Of(split);
+        var s = InSplit(split);
         return s.Count < 3 ? double.NaN : Statistics.Spearman(s.Select(x => x.RawA).ToList(), s.Select(x => x.RawB).ToList());
     }
 
@@ -67,19 +67,19 @@ public sealed class RunComparison
         var splits = Data.Splits.SplitNames.InPatternOrder.Where(sp => Samples.Any(x => x.Split == sp)).ToList();
         return new DataFrame(
             new StringDataFrameColumn("split", splits),
-            new Int32DataFrameColumn("compared", splits.Select(sp => Of(sp).Count)),
-            new DoubleDataFrameColumn("mean_raw_a", splits.Select(sp => Of(sp).Average(x => x.RawA))),
-            new DoubleDataFrameColumn("mean_raw_b", splits.Select(sp => Of(sp).Average(x => x.RawB))),
-            new DoubleDataFrameColumn("mean_difference", splits.Select(sp => Of(sp).Average(x => x.RawDifference))),
-            new DoubleDataFrameColumn("mean_clipmem_a", splits.Select(sp => Of(sp).Average(x => x.ClipMemA))),
-            new DoubleDataFrameColumn("mean_clipmem_b_on_range_of_a", splits.Select(sp => Of(sp).Average(x => x.ClipMemBOnRangeOfA))),
+            new Int32DataFrameColumn("compared", splits.Select(sp => InSplit(sp).Count)),
+            new DoubleDataFrameColumn("mean_raw_a", splits.Select(sp => InSplit(sp).Average(x => x.RawA))),
+            new DoubleDataFrameColumn("mean_raw_b", splits.Select(sp => InSplit(sp).Average(x => x.RawB))),
+            new DoubleDataFrameColumn("mean_difference", splits.Select(sp => InSplit(sp).Average(x => x.RawDifference))),
+            new DoubleDataFrameColumn("mean_clipmem_a", splits.Select(sp => InSplit(sp).Average(x => x.ClipMemA))),
+            new DoubleDataFrameColumn("mean_clipmem_b_on_range_of_a", splits.Select(sp => InSplit(sp).Average(x => x.ClipMemBOnRangeOfA))),
             new DoubleDataFrameColumn("spearman_raw", splits.Select(sp => RankCorrelation(sp))));
     }
 
     /// <summary>The compared samples of a split as a frame, largest change (B − A, raw) first.</summary>
     public DataFrame ToDataFrame(string? split = null)
     {
-        var s = Of(split).OrderByDescending(x => Math.Abs(x.RawDifference)).ToList();
+        var s = InSplit(split).OrderByDescending(x => Math.Abs(x.RawDifference)).ToList();
         return new DataFrame(
             new StringDataFrameColumn("sample_id", s.Select(x => x.SampleId)),
             new StringDataFrameColumn("split", s.Select(x => x.Split)),
@@ -93,5 +93,6 @@ public sealed class RunComparison
             new StringDataFrameColumn("captions", s.Select(x => x.Captions)));
     }
 
-    private List<ComparedSample> Of(string? split) => Samples.Where(x => split is null || x.Split == split).ToList();
+    /// <summary>The compared samples of a split (all when null).</summary>
+    public List<ComparedSample> InSplit(string? split) => Samples.Where(x => split is null || x.Split == split).ToList();
 }

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Globalization;
 using System.Text;
 using ClipMem.Common;
@@ -32,11 +33,9 @@ public sealed record ScoreRow(
 /// <summary>Writes the score table as CSV (RFC 4180) and Parquet, and reads the CSV back.</summary>
 public static class ScoreTable
 {
-    public static readonly string[] Columns =
-    [
-        "sample_id", "split", "captions", "miscaptioned", "atypical", "reason", "positive_f", "positive_g",
-        "align_f", "align_g", "raw", "clipmem", "rank", "knn_distance_g", "concept_frequency",
-    ];
+    /// <summary>The column names in order: ScoreRow's, as its properties' attributes name them (the Parquet writer reads the same attributes).</summary>
+    public static readonly string[] Columns = typeof(ScoreRow).GetConstructors().Single().GetParameters()
+        .Select(p => typeof(ScoreRow).GetProperty(p.Name!)!.GetCustomAttribute<JsonPropertyNameAttribute>()!.Name).ToArray();
 
     public static void WriteCsv(string path, IEnumerable<ScoreRow> rows)
     {

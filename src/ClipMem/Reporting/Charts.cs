@@ -35,7 +35,7 @@ public static class Charts
         CSharpChart.Point<double, double, string>(
             x: Rounded(x), y: Rounded(y), Name: name, Opacity: 0.7,
             MultiText: labels is null ? default(Optional<IEnumerable<string>>) : labels.ToArray(),
-            MarkerColor: color is null ? default(Optional<Color>) : Color.fromString(color), UseDefaults: false);
+            MarkerColor: ColorOf(color), UseDefaults: false);
 
     /// <summary>Large markers at categories: reference values (the study's) drawn over bars.</summary>
     public static GenericChart Markers(string name, IEnumerable<string> categories, IEnumerable<double> values, string color, string symbol = "diamond", int size = 14) =>
@@ -46,8 +46,8 @@ public static class Charts
     public static GenericChart Line(string name, IEnumerable<double> x, IEnumerable<double> y, string? color = null, bool dashed = false, bool markers = false) =>
         CSharpChart.Line<double, double, string>(
             x: Rounded(x), y: Rounded(y), Name: name, ShowMarkers: markers,
-            LineColor: color is null ? default(Optional<Color>) : Color.fromString(color),
-            MarkerColor: color is null ? default(Optional<Color>) : Color.fromString(color),
+            LineColor: ColorOf(color),
+            MarkerColor: ColorOf(color),
             LineDash: dashed ? StyleParam.DrawingStyle.Dash : default(Optional<StyleParam.DrawingStyle>), UseDefaults: false);
 
     /// <summary>A line through categories in the order given (settings of a sweep), with markers.</summary>
@@ -58,7 +58,7 @@ public static class Charts
     public static GenericChart Box(string name, IEnumerable<double> values, string? color = null) =>
         CSharpChart.BoxPlot<string, double, string>(
             Y: Rounded(values), Name: name, BoxPoints: StyleParam.BoxPoints.All, Jitter: 0.4, PointPos: 0.0,
-            MarkerColor: color is null ? default(Optional<Color>) : Color.fromString(color), UseDefaults: false);
+            MarkerColor: ColorOf(color), UseDefaults: false);
 
     /// <summary>
     /// The traces in one chart, with a title, axis titles and a height (it takes the width it is given). No
@@ -74,6 +74,8 @@ public static class Charts
     /// <summary>The traces in one chart whose x axis is categories in the order given.</summary>
     public static GenericChart CategoryFigure(string title, string xTitle, string yTitle, IEnumerable<GenericChart> traces, int height = 380) =>
         Figure(title, xTitle, yTitle, traces, height).WithXAxisStyle<double, double, string>(AxisType: StyleParam.AxisType.Category);
+
+    private static Optional<Color> ColorOf(string? color) => color is null ? default(Optional<Color>) : Color.fromString(color);
 
     // Six digits are more than a chart resolves, and keep a page of a thousand points small.
     private static double[] Rounded(IEnumerable<double> values) => values.Select(v => double.IsFinite(v) ? Math.Round(v, 6) : double.NaN).ToArray();

@@ -14,7 +14,7 @@ public static class ComparisonViews
     {
         nameA ??= $"A ({comparison.A.Config.DescribeMitigations()})";
         nameB ??= $"B ({comparison.B.Config.DescribeMitigations()})";
-        var samples = comparison.Samples.Where(x => x.Split == split).ToList();
+        var samples = comparison.InSplit(split);
         var traces = samples.GroupBy(x => SampleKind.Of(x.Miscaptioned, x.Atypical)).OrderBy(g => g.Key.Order)
             .Select(g => Charts.Points(g.Key.Label, g.Select(x => x.RawA), g.Select(x => x.RawB), g.Select(x => x.SampleId), g.Key.Color)).ToList();
         if (samples.Count > 0)

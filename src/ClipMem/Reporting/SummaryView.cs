@@ -34,11 +34,11 @@ public static class SummaryView
         var s = result.Summary;
         var text = new StringBuilder().AppendLine();
         foreach (var section in Sections(s)) text.Append(section.ToText());
-        var candidates = result.Rows.Where(r => r.Split == "S_C").OrderByDescending(r => r.ClipMem).ToList();
+        var candidates = ClipMemViews.Ranked(result);
         text.AppendLine("Most memorized (S_C):");
         foreach (var r in candidates.Take(10)) text.AppendLine(Line(r));
         text.AppendLine("Least memorized (S_C):");
-        foreach (var r in candidates.AsEnumerable().Reverse().Take(10)) text.AppendLine(Line(r));
+        foreach (var r in candidates.Reverse().Take(10)) text.AppendLine(Line(r));
         text.AppendLine(RunLine(s));
         text.AppendLine($"report: {Path.Combine(result.RunDirectory, "report.html")}");
         return text.ToString();
