@@ -20,8 +20,9 @@ public sealed record KillResumeTrial(int Index, string Phase, double KillAtSecon
 /// byte for byte with the reference: the final weights of f and g, their embeddings, the score tables, the
 /// splits, the tokenizer and summary.json without its timings.
 /// <para>
-/// The aim is approximate (a killed run's phases do not start at exactly the reference's times); what must
-/// hold for every trial is the outcome: resuming gives the same artefacts as never being killed.
+/// The aim is approximate (a killed run's phases do not start at exactly the reference's times, and a kill
+/// that comes after the job ended is retried earlier); what must hold for every trial is the outcome:
+/// resuming gives the same artefacts as never being killed.
 /// </para>
 /// </summary>
 public sealed class KillResumeTrials(string root, string preset, TextWriter log, ulong seed = 0)
@@ -48,6 +49,15 @@ public sealed class KillResumeTrials(string root, string preset, TextWriter log,
             double at = start + random.NextDouble() * (end - start);
             string directory = Path.Combine(root, $"trial-{i:D3}");
             bool killed = RunAndKill(directory, at);
+            // A job that ran faster than the reference (a loaded machine slows one run, not the other) finished
+            // before its kill: that is no trial. Start it afresh with the kill at half the time, a few times at most.
+            for (int retry = 0; !killed && retry < 3; retry++)
+            {
+                Directory.Delete(directory, recursive: true);
+                File.Delete(LogOf(directory));
+                at /= 2;
+                killed = RunAndKill(directory, at);
+            }
             RunToEnd(directory);
             var trial = new KillResumeTrial(i, phase, at, killed, Compare(reference, directory));
             log.WriteLine($"trial {i}: aimed at {phase} ({at:F1} s), {(killed ? "killed" : "finished before the kill")}; " +
