@@ -26,24 +26,33 @@ public static class DiagnoseCommand
 
     private static Command KillResume(TextWriter output)
     {
-        var trials = new Option<int>("--trials") { Description = "How many kills.", DefaultValueFactory = _ => 8 };
+        var trials = new Option<int>("--trials") { Description = "Kills per target.", DefaultValueFactory = _ => 1 };
         var preset = new Option<string>("--preset") { Description = "The main job's preset.", DefaultValueFactory = _ => "tiny" };
-        var phases = new Option<string[]>("--phase") { Description = "Aim the kills at these phases only (default: every phase, in turn).", AllowMultipleArgumentsPerToken = true };
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the main job and of the kill times.", DefaultValueFactory = _ => 0 };
+        var targets = new Option<string[]>("--target")
+        {
+            Description = "Aim the kills at these only: phases of the main job (data, tokenizer, training, embedding, scoring, utility, summary, report) " +
+                          $"or {KillResumeTrials.CheckpointWrite}. Default: all of them.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the main job and of the kill moments.", DefaultValueFactory = _ => 0 };
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Folder for the reference run and one run directory per trial.", Required = true };
         var command = new Command("kill-resume",
-            "Fault injection: kill the main job (SIGKILL, whole process tree) at seeded moments aimed at each phase, resume it, and compare every artefact with an uninterrupted run.")
+            "Fault injection: kill the main job (SIGKILL, whole process tree) at seeded moments inside each phase and inside checkpoint writes, " +
+            "resume it, and compare every artefact with an uninterrupted run. Writes kill-resume.json (the tally) into --out.")
         {
-            trials, preset, phases, seed, outDir,
+            trials, preset, targets, seed, outDir,
         };
         command.SetAction(parse =>
         {
-            var results = new KillResumeTrials(parse.GetValue(outDir)!.FullName, parse.GetValue(preset)!, output, parse.GetValue(seed))
-                .Run(parse.GetValue(trials), parse.GetValue(phases) is { Length: > 0 } aimed ? aimed : null);
+            string root = parse.GetValue(outDir)!.FullName;
+            var results = new KillResumeTrials(root, parse.GetValue(preset)!, output, parse.GetValue(seed))
+                .Run(parse.GetValue(trials), parse.GetValue(targets) is { Length: > 0 } aimed ? aimed : null);
+            var tally = KillResumeTrials.Tally(results);
+            Common.AtomicFile.WriteAllText(Path.Combine(root, "kill-resume.json"), System.Text.Json.JsonSerializer.Serialize(
+                new { preset = parse.GetValue(preset), seed = parse.GetValue(seed), machine = Common.MachineInfo.Describe(), tally }, Common.Json.Options));
             output.WriteLine();
-            output.WriteLine($"{"aimed at",-12} {"trials",6} {"killed",6} {"identical",9}");
-            foreach (var group in results.GroupBy(r => r.Phase))
-                output.WriteLine($"{group.Key,-12} {group.Count(),6} {group.Count(r => r.Killed),6} {group.Count(r => r.Identical),9}");
+            output.WriteLine($"{"aimed at",-17} {"trials",6} {"killed",6} {"identical",9}");
+            foreach (var t in tally) output.WriteLine($"{t.Target,-17} {t.Trials,6} {t.Killed,6} {t.Identical,9}");
             output.WriteLine($"{results.Count(r => r.Identical)} of {results.Count} trials identical to the uninterrupted run");
             return results.All(r => r.Identical) ? CliApp.ExitOk : CliApp.ExitFailure;
         });

@@ -17,7 +17,7 @@ public static class AtomicFile
     {
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = $"{full}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        string temp = TemporarySibling(full);
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
@@ -30,6 +30,47 @@ public static class AtomicFile
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>"PATH.PID.GUID.tmp": the writer's pid in the name tells an orphan (its writer was killed) from a write in progress.</summary>
+    public static string TemporarySibling(string path) => $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+
+    /// <summary>
+    /// Deletes the temporary files and folders (<see cref="TemporarySibling"/>) under a folder whose writing
+    /// process no longer exists: a process killed mid-write leaves its temporary behind, and a run resumed
+    /// many times would otherwise collect them. Returns how many were removed.
+    /// </summary>
+    public static int RemoveOrphans(string folder)
+    {
+        if (!Directory.Exists(folder)) return 0;
+        int removed = 0;
+        foreach (var entry in Directory.EnumerateFileSystemEntries(folder, "*.tmp", SearchOption.AllDirectories).ToList())
+        {
+            if (WriterOf(entry) is not { } pid || IsRunning(pid)) continue;
+            if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
+            else File.Delete(entry);
+            removed++;
+        }
+        return removed;
+    }
+
+    private static int? WriterOf(string temporary)
+    {
+        var parts = Path.GetFileName(temporary).Split('.');
+        return parts.Length >= 4 && parts[^2].Length == 32 && int.TryParse(parts[^3], out int pid) ? pid : null;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 }

@@ -12,6 +12,7 @@ public sealed class PhaseTimes
 
     public T Time<T>(string phase, Func<T> work)
     {
+        FaultInjection.PhaseStarted(phase);
         var clock = Stopwatch.StartNew();
         try { return work(); }
         finally { Add(phase, clock.Elapsed.TotalSeconds); }

@@ -7,23 +7,24 @@ using ClipMem.Training;
 
 namespace ClipMem.Diagnostics;
 
-/// <summary>One trial: the main job killed (SIGKILL, the whole process tree) at a moment aimed at a phase, then resumed to the end.</summary>
-public sealed record KillResumeTrial(int Index, string Phase, double KillAtSeconds, bool Killed, IReadOnlyList<string> Differences)
+/// <summary>One trial: the main job killed (SIGKILL, the whole process tree) at one moment, then resumed to the end.</summary>
+/// <param name="Target">What the kill was aimed at: a phase of the job, or the checkpoint write of a training job.</param>
+/// <param name="KillAt">The moment, as CLIPMEM_KILL_AT spells it (<see cref="FaultInjection"/>).</param>
+public sealed record KillResumeTrial(int Index, string Target, string KillAt, bool Killed, IReadOnlyList<string> Differences)
 {
     public bool Identical => Differences.Count == 0;
 }
 
+/// <summary>How the trials aimed at one target ended.</summary>
+public sealed record KillResumeTally(string Target, int Trials, int Killed, int Identical);
+
 /// <summary>
 /// Fault injection for the main job: an uninterrupted `reproduce` is the reference; each trial starts the same
-/// job in its own run directory, kills it and its training jobs with SIGKILL at a seeded moment inside one
-/// phase's window (from the reference's phase_seconds), reruns it to completion and compares every artefact
-/// byte for byte with the reference: the final weights of f and g, their embeddings, the score tables, the
-/// splits, the tokenizer and summary.json without its timings.
-/// <para>
-/// The aim is approximate (a killed run's phases do not start at exactly the reference's times, and a kill
-/// that comes after the job ended is retried earlier); what must hold for every trial is the outcome:
-/// resuming gives the same artefacts as never being killed.
-/// </para>
+/// job in its own run directory with a seeded kill (<see cref="FaultInjection"/>): at a moment inside one
+/// phase (drawn over the reference's duration of that phase, counted from the phase's start), or inside the
+/// N-th checkpoint write of the training jobs. It then reruns the job to completion and compares every
+/// artefact byte for byte with the reference: the final weights of f and g, their embeddings, the score
+/// tables, the splits, the tokenizer and summary.json without its timings; and no temporary may be left.
 /// </summary>
 public sealed class KillResumeTrials(string root, string preset, TextWriter log, ulong seed = 0)
 {
@@ -31,55 +32,66 @@ public sealed class KillResumeTrials(string root, string preset, TextWriter log,
     public static IReadOnlyList<string> ComparedFiles { get; } =
         ["scores.csv", "scores_long.csv", "scores.parquet", "splits.csv", "miscaptions.csv", "tokenizer.json", "embeddings_f.bin", "embeddings_g.bin"];
 
+    /// <summary>The target that kills inside a training job's checkpoint write rather than in a phase of the main job.</summary>
+    public const string CheckpointWrite = FaultInjection.CheckpointWrite;
+
     private static readonly string[] TimingFields = ["wall_seconds", "train_seconds", "train_samples_per_second", "phase_seconds"];
 
-    public IReadOnlyList<KillResumeTrial> Run(int trials, IReadOnlyList<string>? phases = null)
+    /// <summary>The reference run, then <paramref name="trialsPerTarget"/> kills aimed at each target (default: every phase and the checkpoint write).</summary>
+    public IReadOnlyList<KillResumeTrial> Run(int trialsPerTarget, IReadOnlyList<string>? targets = null)
     {
         string reference = Path.Combine(root, "reference");
-        double wall = RunToEnd(reference);
-        var windows = PhaseWindows(reference, wall);
-        var aimed = (phases ?? windows.Keys.ToList()).Where(windows.ContainsKey).ToList();
-        if (aimed.Count == 0) throw new ArgumentException($"no phase to aim at: the reference run has {string.Join(", ", windows.Keys)}");
+        RunToEnd(reference);
+        var phases = PhaseSeconds(reference);
+        int checkpoints = Directory.GetDirectories(Path.Combine(reference, "f", "checkpoints"), "step-*").Length;
+        var known = phases.Keys.Append(CheckpointWrite).ToList();
+        var aimed = targets ?? known;
+        if (aimed.FirstOrDefault(t => !known.Contains(t)) is { } unknown)
+            throw new ArgumentException($"cannot aim at '{unknown}': the reference run has {string.Join(", ", known)}");
         var random = DeterministicRandom.For(seed, "kill-resume");
         var results = new List<KillResumeTrial>();
-        for (int i = 0; i < trials; i++)
-        {
-            string phase = aimed[i % aimed.Count];
-            var (start, end) = windows[phase];
-            double at = start + random.NextDouble() * (end - start);
-            string directory = Path.Combine(root, $"trial-{i:D3}");
-            bool killed = RunAndKill(directory, at);
-            // A job that ran faster than the reference (a loaded machine slows one run, not the other) finished
-            // before its kill: that is no trial. Start it afresh with the kill at half the time, a few times at most.
-            for (int retry = 0; !killed && retry < 3; retry++)
+        foreach (string target in aimed)
+            for (int n = 0; n < trialsPerTarget; n++)
             {
-                Directory.Delete(directory, recursive: true);
-                File.Delete(LogOf(directory));
-                at /= 2;
-                killed = RunAndKill(directory, at);
+                var at = target == CheckpointWrite
+                    ? new FaultInjection.KillAt(null, 0, 1 + random.NextInt(checkpoints))
+                    : new FaultInjection.KillAt(target, random.NextDouble() * phases[target], 0);
+                results.Add(Trial(results.Count, target, at, reference));
             }
-            RunToEnd(directory);
-            var trial = new KillResumeTrial(i, phase, at, killed, Compare(reference, directory));
-            log.WriteLine($"trial {i}: aimed at {phase} ({at:F1} s), {(killed ? "killed" : "finished before the kill")}; " +
-                          (trial.Identical ? "identical" : "DIFFERS: " + string.Join("; ", trial.Differences)));
-            results.Add(trial);
-        }
         return results;
     }
 
-    /// <summary>Each phase's [start, end) in seconds from the process start: the reference's phases in order, after its start-up.</summary>
-    public static IReadOnlyDictionary<string, (double Start, double End)> PhaseWindows(string runDirectory, double wallSeconds)
+    private KillResumeTrial Trial(int index, string target, FaultInjection.KillAt at, string reference)
+    {
+        string directory = Path.Combine(root, $"trial-{index:D3}");
+        bool killed = RunAndKill(directory, at);
+        // A phase that ran faster than in the reference can end, and the job with it, before its kill: that is no
+        // trial. Start afresh with the kill at half the time, a few times at most.
+        for (int retry = 0; !killed && at.Phase is not null && retry < 4; retry++)
+        {
+            Directory.Delete(directory, recursive: true);
+            File.Delete(LogOf(directory));
+            File.Delete(RecordOf(directory));
+            at = at with { Seconds = at.Seconds / 2 };
+            killed = RunAndKill(directory, at);
+        }
+        RunToEnd(directory);
+        var trial = new KillResumeTrial(index, target, at.ToString(), killed, Compare(reference, directory));
+        log.WriteLine($"trial {index}: {at}, {(killed ? "killed" : "finished before the kill")}; " +
+                      (trial.Identical ? "identical" : "DIFFERS: " + string.Join("; ", trial.Differences)));
+        return trial;
+    }
+
+    /// <summary>Trials, kills and identical outcomes per target, in the order the targets were tried.</summary>
+    public static IReadOnlyList<KillResumeTally> Tally(IEnumerable<KillResumeTrial> trials) =>
+        trials.GroupBy(t => t.Target).Select(g => new KillResumeTally(g.Key, g.Count(), g.Count(t => t.Killed), g.Count(t => t.Identical))).ToList();
+
+    /// <summary>Each phase's seconds in the reference run, in the order the phases ran.</summary>
+    public static IReadOnlyDictionary<string, double> PhaseSeconds(string runDirectory)
     {
         var phases = (JsonNode.Parse(File.ReadAllText(Path.Combine(runDirectory, "summary.json")))?["phase_seconds"]?.AsObject())
                      ?? throw new InvalidOperationException($"{runDirectory}/summary.json records no phase_seconds");
-        double clock = Math.Max(0, wallSeconds - phases.Sum(p => (double)p.Value!));
-        var windows = new Dictionary<string, (double, double)>();
-        foreach (var (name, seconds) in phases)
-        {
-            windows[name] = (clock, clock + (double)seconds!);
-            clock += (double)seconds!;
-        }
-        return windows;
+        return phases.ToDictionary(p => p.Key, p => (double)p.Value!);
     }
 
     /// <summary>Every difference between a trial's artefacts and the reference's; empty when they are the same.</summary>
@@ -95,6 +107,8 @@ public sealed class KillResumeTrials(string root, string preset, TextWriter log,
             else if (Digest(Path.Combine(a, "model.bin")) != Digest(Path.Combine(b, "model.bin"))) differences.Add($"{model}: final weights differ");
         }
         if (WithoutTimings(reference) != WithoutTimings(trial)) differences.Add("summary.json (without timings) differs");
+        foreach (var left in Directory.EnumerateFileSystemEntries(trial, "*.tmp", SearchOption.AllDirectories))
+            differences.Add($"temporary left behind: {Path.GetRelativePath(trial, left)}");
         return differences;
     }
 
@@ -113,28 +127,28 @@ public sealed class KillResumeTrials(string root, string preset, TextWriter log,
 
     private string[] Arguments(string directory) => ["reproduce", "--preset", preset, "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", Path.GetFullPath(directory)];
 
-    private double RunToEnd(string directory)
+    private void RunToEnd(string directory)
     {
-        var clock = Stopwatch.StartNew();
         int code;
-        using (var job = new Job(Arguments(directory), directory))
+        using (var job = new Job(Arguments(directory), directory, killAt: null))
         {
             job.Process.WaitForExit();
             code = job.Process.ExitCode;
         }
         if (code != 0)
             throw new InvalidOperationException($"{ClipMemCommand.Display(Arguments(directory))} failed with exit code {code}: {LastLines(directory)}");
-        return clock.Elapsed.TotalSeconds;
     }
 
-    private bool RunAndKill(string directory, double atSeconds)
+    /// <summary>Runs the job with its kill planned; true when the kill happened (the job may still have finished: a killed training job is retried by its parent).</summary>
+    private bool RunAndKill(string directory, FaultInjection.KillAt at)
     {
-        using var job = new Job(Arguments(directory), directory);
-        if (job.Process.WaitForExit(TimeSpan.FromSeconds(atSeconds))) return false;
-        job.Process.Kill(entireProcessTree: true);
-        job.Process.WaitForExit();
-        return true;
+        string record = RecordOf(directory);
+        File.Delete(record);
+        using (var job = new Job(Arguments(directory), directory, at)) job.Process.WaitForExit();
+        return File.Exists(record);
     }
+
+    private static string RecordOf(string directory) => Path.ChangeExtension(LogOf(directory), ".kills");
 
     private static string LogOf(string directory) => Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar) + ".log";
 
@@ -145,12 +159,21 @@ public sealed class KillResumeTrials(string root, string preset, TextWriter log,
 
         public Process Process { get; }
 
-        public Job(IReadOnlyList<string> arguments, string directory)
+        public Job(IReadOnlyList<string> arguments, string directory, FaultInjection.KillAt? killAt)
         {
             // Beside the run directory: `reproduce` refuses a non-empty folder that is not yet a run directory.
             Directory.CreateDirectory(Path.GetDirectoryName(LogOf(directory))!);
             _log = TextWriter.Synchronized(new StreamWriter(LogOf(directory), append: true) { AutoFlush = true });
-            Process = Process.Start(ClipMemCommand.StartInfo(arguments)) ?? throw new InvalidOperationException("could not start the clipmem command");
+            var start = ClipMemCommand.StartInfo(arguments);
+            start.Environment.Remove(FaultInjection.Variable);
+            start.Environment.Remove(FaultInjection.RecordVariable);
+            if (killAt is not null)
+            {
+                start.Environment[FaultInjection.Variable] = killAt.ToString();
+                start.Environment[FaultInjection.RecordVariable] = RecordOf(directory);
+            }
+            _log.WriteLine(killAt is null ? "run to the end" : $"{FaultInjection.Variable}={killAt}");
+            Process = Process.Start(start) ?? throw new InvalidOperationException("could not start the clipmem command");
             Process.OutputDataReceived += (_, e) => { if (e.Data is not null) _log.WriteLine(e.Data); };
             Process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _log.WriteLine(e.Data); };
             Process.BeginOutputReadLine();

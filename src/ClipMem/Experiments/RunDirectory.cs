@@ -83,8 +83,16 @@ public sealed class RunDirectory
 
     public const string ConfigFile = "config.json";
 
-    /// <summary>The claim a whole run (reproduce, prepare) holds on its directory; jobs claim their own parts.</summary>
-    public RunLock Claim() => ClaimOf(Root);
+    /// <summary>
+    /// The claim a whole run (reproduce, prepare) holds on its directory; jobs claim their own parts. Once held,
+    /// the temporaries a killed run left behind (their writer's pid is gone) are removed.
+    /// </summary>
+    public RunLock Claim()
+    {
+        var claim = ClaimOf(Root);
+        AtomicFile.RemoveOrphans(Root);
+        return claim;
+    }
 
     private static RunLock ClaimOf(string root) => RunLock.Acquire(Path.Combine(root, "run.lock"), $"run directory {root}");
 

@@ -30,12 +30,12 @@ public static class Checkpoint
     {
         string final = Path.Combine(directory, $"step-{state.Step:D8}");
         if (Directory.Exists(final)) return final;
-        string temp = Path.Combine(directory, $".tmp-step-{state.Step:D8}-{Environment.ProcessId}");
-        if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        string temp = AtomicFile.TemporarySibling(Path.Combine(directory, $".step-{state.Step:D8}"));
         Directory.CreateDirectory(temp);
         model.save(Path.Combine(temp, "model.bin"));
         optimizer.Save(Path.Combine(temp, "optimizer.bin"));
         saveTaskState?.Invoke(temp);
+        FaultInjection.CheckpointWritten();
         File.WriteAllText(Path.Combine(temp, "state.json"), JsonSerializer.Serialize(state, Json.Options));
         Checksums.WriteManifest(temp);
         Directory.Move(temp, final);

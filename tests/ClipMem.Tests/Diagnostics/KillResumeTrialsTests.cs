@@ -35,22 +35,32 @@ public class KillResumeTrialsTests
     }
 
     [Fact]
-    public void PhaseWindowsFollowTheReferencePhasesAfterItsStartUp()
+    public void ATemporaryLeftInTheTrialIsADifference()
     {
         using var dir = new TempDirectory();
-        FakeRun(dir.Path, "", wall: 20, weight: 0);   // phases: data 1 s, training 19 s, no start-up left over
-        var windows = KillResumeTrials.PhaseWindows(dir.Path, wallSeconds: 22);
-        Assert.Equal((2.0, 3.0), windows["data"]);
-        Assert.Equal((3.0, 22.0), windows["training"]);
+        string reference = Path.Combine(dir.Path, "reference"), trial = Path.Combine(dir.Path, "trial");
+        FakeRun(reference, "a\n", wall: 20, weight: 3);
+        FakeRun(trial, "a\n", wall: 20, weight: 3);
+        File.WriteAllText(AtomicFile.TemporarySibling(Path.Combine(trial, "f", "metrics.jsonl")), "");
+        Assert.Equal("temporary left behind: f/metrics.jsonl.", Assert.Single(KillResumeTrials.Compare(reference, trial))[..39]);
     }
 
     [Fact]
-    public void AJobKilledInTrainingAndInEmbeddingResumesToTheSameArtefacts()
+    public void TalliesCountTrialsKillsAndIdenticalOutcomesPerTargetInOrder()
+    {
+        KillResumeTrial T(string target, bool killed, params string[] differences) => new(0, target, "x", killed, differences);
+        var tally = KillResumeTrials.Tally([T("training", true), T("report", false), T("training", true, "scores.csv differs")]);
+        Assert.Equal([new KillResumeTally("training", 2, 2, 1), new KillResumeTally("report", 1, 0, 1)], tally);
+    }
+
+    [Fact]
+    public void AJobKilledInACheckpointWriteInEmbeddingAndInTheReportResumesToTheSameArtefacts()
     {
         using var dir = new TempDirectory();
         var log = new StringWriter();
-        var trials = new KillResumeTrials(dir.Path, "tiny", log).Run(2, ["training", "embedding"]);
+        var trials = new KillResumeTrials(dir.Path, "tiny", log).Run(1, [KillResumeTrials.CheckpointWrite, "embedding", "report"]);
+        Assert.Equal(3, trials.Count);
         Assert.All(trials, t => Assert.True(t.Identical, log.ToString()));
-        Assert.Contains(trials, t => t.Killed);   // at least one kill landed before the job ended (otherwise nothing was tested)
+        Assert.All(trials, t => Assert.True(t.Killed, log.ToString()));   // a kill planned inside the job lands
     }
 }

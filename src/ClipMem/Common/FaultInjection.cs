@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace ClipMem.Common;
+
+/// <summary>
+/// Seeded kills for the kill-and-resume harness (<see cref="Diagnostics.KillResumeTrials"/>). When
+/// CLIPMEM_KILL_AT is set, this process and every process it started die by SIGKILL at the moment it names,
+/// as in a power cut or `kill -9` of the job's whole tree:
+/// <list type="bullet">
+/// <item>"phase:NAME+SECONDS": SECONDS after the phase NAME starts (<see cref="PhaseTimes"/>), wherever the job is then;</item>
+/// <item>"checkpoint-write:N": inside the N-th checkpoint write of a training job (which inherits the variable),
+/// after the weights are on disk and before the manifest, the moment a torn checkpoint would be made.</item>
+/// </list>
+/// The moment is chosen inside the job rather than by a watcher outside it because phases last from 0.1 s
+/// to minutes: an outside clock cannot hit a 0.1 s phase, a timer started by the phase itself can.
+/// Without the variable every call here returns at once. With CLIPMEM_KILL_RECORD naming a file, a line is
+/// appended to it just before the kill, so the harness knows the kill happened even when the job recovered
+/// from it on its own (a killed training job is retried from its checkpoint by its parent).
+/// </summary>
+public static class FaultInjection
+{
+    public const string Variable = "CLIPMEM_KILL_AT";
+
+    public const string RecordVariable = "CLIPMEM_KILL_RECORD";
+
+    public const string CheckpointWrite = "checkpoint-write";
+
+    private static readonly KillAt? Planned = KillAt.Parse(Environment.GetEnvironmentVariable(Variable));
+    private static int _checkpointWrites;
+
+    /// <summary>A planned kill: after a phase starts (Phase, Seconds) or at the Hit-th checkpoint write.</summary>
+    public sealed record KillAt(string? Phase, double Seconds, int Hit)
+    {
+        public static KillAt? Parse(string? text)
+        {
+            if (string.IsNullOrWhiteSpace(text)) return null;
+            if (text.StartsWith("phase:", StringComparison.Ordinal) && text.LastIndexOf('+') is var plus and > 6
+                && double.TryParse(text[(plus + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds >= 0)
+                return new KillAt(text[6..plus], seconds, 0);
+            if (text.StartsWith(CheckpointWrite + ":", StringComparison.Ordinal)
+                && int.TryParse(text[(CheckpointWrite.Length + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int hit) && hit >= 1)
+                return new KillAt(null, 0, hit);
+            throw new ArgumentException($"{Variable}={text}: expected phase:NAME+SECONDS or {CheckpointWrite}:N (N from 1)");
+        }
+
+        public override string ToString() => Phase is null
+            ? $"{CheckpointWrite}:{Hit}"
+            : string.Create(CultureInfo.InvariantCulture, $"phase:{Phase}+{Seconds:F3}");
+    }
+
+    public static void PhaseStarted(string phase)
+    {
+        if (Planned?.Phase != phase) return;
+        var timer = new Thread(() =>
+        {
+            Thread.Sleep(TimeSpan.FromSeconds(Planned.Seconds));
+            KillTree();
+        }) { IsBackground = true, Name = "fault-injection" };
+        timer.Start();
+    }
+
+    public static void CheckpointWritten()
+    {
+        if (Planned is { Phase: null } planned && Interlocked.Increment(ref _checkpointWrites) == planned.Hit) KillTree();
+    }
+
+    /// <summary>SIGKILL to every descendant (found through /proc), then to this process: nothing runs a handler or a finaliser.</summary>
+    private static void KillTree()
+    {
+        int self = Environment.ProcessId;
+        if (Environment.GetEnvironmentVariable(RecordVariable) is { Length: > 0 } record)
+            File.AppendAllText(record, $"pid {self}: SIGKILL at {Planned}{Environment.NewLine}");
+        foreach (int pid in Descendants(self)) _ = kill(pid, SigKill);
+        _ = kill(self, SigKill);
+        Thread.Sleep(Timeout.Infinite);
+    }
+
+    private static List<int> Descendants(int root)
+    {
+        var parentOf = new Dictionary<int, int>();
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), out int pid)) continue;
+            try
+            {
+                // "pid (command) state ppid ...": the command may hold spaces and parentheses, so read after the last ')'.
+                string stat = File.ReadAllText(Path.Combine(folder, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                parentOf[pid] = int.Parse(fields[1], CultureInfo.InvariantCulture);
+            }
+            catch (IOException) { /* the process ended while we looked */ }
+        }
+        var found = new List<int>();
+        var frontier = new Queue<int>([root]);
+        while (frontier.TryDequeue(out int parent))
+            foreach (var (pid, ppid) in parentOf)
+                if (ppid == parent) { found.Add(pid); frontier.Enqueue(pid); }
+        return found;
+    }
+
+    private const int SigKill = 9;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+}
