@@ -65,42 +65,32 @@ public static class FaultInjection
         if (Planned is { Phase: null } planned && Interlocked.Increment(ref _checkpointWrites) == planned.Hit) KillTree();
     }
 
-    /// <summary>SIGKILL to every descendant (found through /proc), then to this process: nothing runs a handler or a finaliser.</summary>
+    /// <summary>
+    /// A job planning a phase kill leads a process group of its own, joined by every child it starts later;
+    /// the kill is one SIGKILL to the group. Killing the children one by one and then itself would leave a
+    /// window in which its job runner sees a child die and starts the retry (seen: an orphaned retry wrote a
+    /// temporary after the resumed run had cleaned up).
+    /// </summary>
+    private static readonly bool LeadsGroup = Planned?.Phase is not null && !IsChildJob && setpgid(0, 0) == 0;
+
+    /// <summary>A training job started by the main job (they inherit the variable): it stays in its parent's group, to die with it.</summary>
+    private static bool IsChildJob => Environment.GetEnvironmentVariable(Experiments.Jobs.ParentWatch.EnvironmentVariable) == "1";
+
+    /// <summary>SIGKILL to this process and, when it leads its group, every process it started: nothing runs a handler or a finaliser.</summary>
     private static void KillTree()
     {
         int self = Environment.ProcessId;
         if (Environment.GetEnvironmentVariable(RecordVariable) is { Length: > 0 } record)
             File.AppendAllText(record, $"pid {self}: SIGKILL at {Planned}{Environment.NewLine}");
-        foreach (int pid in Descendants(self)) _ = kill(pid, SigKill);
-        _ = kill(self, SigKill);
+        _ = kill(LeadsGroup ? -self : self, SigKill);
         Thread.Sleep(Timeout.Infinite);
-    }
-
-    private static List<int> Descendants(int root)
-    {
-        var parentOf = new Dictionary<int, int>();
-        foreach (var folder in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(folder), out int pid)) continue;
-            try
-            {
-                // "pid (command) state ppid ...": the command may hold spaces and parentheses, so read after the last ')'.
-                string stat = File.ReadAllText(Path.Combine(folder, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                parentOf[pid] = int.Parse(fields[1], CultureInfo.InvariantCulture);
-            }
-            catch (IOException) { /* the process ended while we looked */ }
-        }
-        var found = new List<int>();
-        var frontier = new Queue<int>([root]);
-        while (frontier.TryDequeue(out int parent))
-            foreach (var (pid, ppid) in parentOf)
-                if (ppid == parent) { found.Add(pid); frontier.Enqueue(pid); }
-        return found;
     }
 
     private const int SigKill = 9;
 
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int setpgid(int pid, int processGroup);
 }

@@ -78,7 +78,11 @@ public static class CocoCaptionsLoader
                 throw new DataFormatException(file, $"coco-{imageId}", $"images[{i}] has no \"file_name\"");
             if (!byImage.TryAdd(imageId, []))
                 throw new DataFormatException(file, $"coco-{imageId}", $"images[{i}] repeats image id {imageId}");
+            if (Path.IsPathRooted(image.FileName) || image.FileName.Replace('\\', '/').Split('/').Contains(".."))
+                throw new DataFormatException(file, $"coco-{imageId}", $"images[{i}]: file_name '{image.FileName}' is not a path inside the image folder");
         }
+
+        var annotationIndexById = new Dictionary<long, int>();
 
         for (int a = 0; a < annotations.Count; a++)
         {
@@ -88,6 +92,8 @@ public static class CocoCaptionsLoader
             if (!byImage.TryGetValue(imageId, out var captions))
                 throw new DataFormatException(file, null,
                     $"annotations[{a}] (annotation id {annotation.Id?.ToString() ?? "none"}) refers to image id {imageId}, which is not in \"images\"");
+            if (annotation.Id is { } annotationId && !annotationIndexById.TryAdd(annotationId, a))
+                throw new DataFormatException(file, null, $"annotations[{a}] repeats annotation id {annotationId} of annotations[{annotationIndexById[annotationId]}]");
             var id = new SampleId($"coco-{imageId}");
             string caption = LoaderChecks.RequireCaption(annotation.Caption, file, id, $"annotations[{a}] (annotation id {annotation.Id?.ToString() ?? "none"})");
             // Annotations without an id keep their file order, after those with one.

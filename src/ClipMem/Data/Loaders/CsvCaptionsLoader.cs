@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace ClipMem.Data.Loaders;
 
 /// <summary>
@@ -52,8 +54,21 @@ public static class CsvCaptionsLoader
             throw new ArgumentException($"'{options.Separator}' cannot separate fields: it is the quote or a line break.", nameof(options));
         if (!File.Exists(csvPath)) throw new DataFormatException(csvPath, null, "caption table is missing");
 
+        try
+        {
+            return Read(csvPath, options);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new DataFormatException(csvPath, null, $"{InvalidUtf8.Describe(csvPath)}: not valid UTF-8 (save the table as UTF-8; a byte-order mark selects UTF-16)");
+        }
+    }
+
+    private static CaptionDataset Read(string csvPath, CsvCaptionOptions options)
+    {
         string imageRoot = options.ImageRoot ?? Path.GetDirectoryName(Path.GetFullPath(csvPath))!;
-        using var reader = new StreamReader(csvPath, detectEncodingFromByteOrderMarks: true);
+        // UTF-8 unless a byte-order mark says otherwise; a byte that is not UTF-8 is an error, not a silent U+FFFD in a caption.
+        using var reader = new StreamReader(csvPath, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
         using var records = new DelimitedRecordReader(reader, options.Separator, csvPath).ReadAll().GetEnumerator();
         if (!records.MoveNext()) throw new DataFormatException(csvPath, null, "file is empty: expected a header row");
         var columns = new ColumnIndex(records.Current, options, csvPath);

@@ -18,13 +18,20 @@ internal readonly record struct DelimitedRecord(int Line, IReadOnlyList<string> 
 /// </summary>
 internal sealed class DelimitedRecordReader(TextReader reader, char separator, string file)
 {
+    /// <summary>
+    /// Longer than any caption table's line (a caption is a sentence); a longer one is a broken file, and reading
+    /// it whole would let one bad line take all memory.
+    /// </summary>
+    public const int MaxRecordChars = 1 << 20;
+
+    private readonly char[] _buffer = new char[1 << 16];
+    private int _start, _end;
     private int _line;
 
     public IEnumerable<DelimitedRecord> ReadAll()
     {
-        while (reader.ReadLine() is { } text)
+        while (ReadLine() is { } text)
         {
-            _line++;
             if (text.Length == 0) continue;
             yield return ReadRecord(text);
         }
@@ -46,10 +53,12 @@ internal sealed class DelimitedRecordReader(TextReader reader, char separator, s
                     if (i == text.Length)
                     {
                         // The quoted field continues on the next physical line.
-                        text = reader.ReadLine() ?? throw new DataFormatException(file, null,
+                        text = ReadLine() ?? throw new DataFormatException(file, null,
                             $"line {startLine}: quoted field is never closed (no matching '\"' before the end of the file)");
-                        _line++;
                         field.Append('\n');
+                        if (field.Length + text.Length > MaxRecordChars)
+                            throw new DataFormatException(file, null,
+                                $"line {startLine}: quoted field runs on past {MaxRecordChars:N0} characters (to line {_line}); is a closing quote missing?");
                         i = 0;
                         continue;
                     }
@@ -75,5 +84,41 @@ internal sealed class DelimitedRecordReader(TextReader reader, char separator, s
             if (i >= text.Length) return new DelimitedRecord(startLine, fields);
             i++; // past the separator
         }
+    }
+
+    /// <summary>The next physical line without its line break (\n, \r\n or \r), or null at the end; counts lines, refuses one longer than <see cref="MaxRecordChars"/>.</summary>
+    private string? ReadLine()
+    {
+        var line = new StringBuilder();
+        while (true)
+        {
+            if (_start == _end)
+            {
+                _start = 0;
+                _end = reader.Read(_buffer, 0, _buffer.Length);
+                if (_end == 0) return line.Length > 0 ? Finish(line) : null;
+            }
+            int found = _buffer.AsSpan(_start, _end - _start).IndexOfAny('\n', '\r');
+            int stop = found < 0 ? -1 : _start + found;
+            int end = stop < 0 ? _end : stop;
+            if (line.Length + (end - _start) > MaxRecordChars)
+                throw new DataFormatException(file, null, $"line {_line + 1} is longer than the limit of {MaxRecordChars:N0} characters (a line break missing, or not a caption table)");
+            line.Append(_buffer, _start, end - _start);
+            _start = end;
+            if (stop < 0) continue;
+            _start++;
+            if (_buffer[stop] == '\r')
+            {
+                if (_start == _end) { _start = 0; _end = reader.Read(_buffer, 0, _buffer.Length); }
+                if (_start < _end && _buffer[_start] == '\n') _start++;
+            }
+            return Finish(line);
+        }
+    }
+
+    private string Finish(StringBuilder line)
+    {
+        _line++;
+        return line.ToString();
     }
 }

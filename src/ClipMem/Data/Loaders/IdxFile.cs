@@ -27,31 +27,45 @@ public static class IdxFile
     {
         if (!File.Exists(path)) throw new DataFormatException(path, null, "IDX file is missing");
         using var file = File.OpenRead(path);
-        bool gzipped = IsGzip(file);
-        using Stream stream = gzipped ? new GZipStream(file, CompressionMode.Decompress) : file;
+        // A gzip file is inflated whole first (within the size limit), so a damaged stream is reported as
+        // one, by its CRC, rather than as whatever header its garbage happens to spell.
+        using Stream stream = IsGzip(file) ? Inflate(file, path) : file;
+        string what = stream is MemoryStream ? "the decompressed file has" : "the file has";
+        var dimensions = ReadHeader(stream, path, expectedMagic);
+        long valueCount = dimensions.Aggregate(1L, (product, d) => product * d);
+        if (valueCount > MaxValueBytes)
+            throw new DataFormatException(path, null, $"header claims {valueCount:N0} values, above the limit of {MaxValueBytes:N0}");
+        long headerBytes = 4 + 4L * dimensions.Length;
+        if (stream.Length != headerBytes + valueCount)
+            throw new DataFormatException(path, null,
+                $"header {Describe(dimensions)} needs {headerBytes + valueCount:N0} bytes, {what} {stream.Length:N0}");
+        var values = new byte[valueCount];
+        stream.ReadExactly(values);
+        return new IdxArray(path, dimensions, values);
+    }
+
+    private static MemoryStream Inflate(FileStream file, string path)
+    {
+        const long limit = MaxValueBytes + 4 + 4 * 255;
+        var inflated = new MemoryStream();
         try
         {
-            var dimensions = ReadHeader(stream, path, expectedMagic);
-            long valueCount = dimensions.Aggregate(1L, (product, d) => product * d);
-            if (valueCount > MaxValueBytes)
-                throw new DataFormatException(path, null, $"header claims {valueCount:N0} values, above the limit of {MaxValueBytes:N0}");
-            long headerBytes = 4 + 4L * dimensions.Length;
-            if (!gzipped && file.Length != headerBytes + valueCount)
-                throw new DataFormatException(path, null,
-                    $"header {Describe(dimensions)} needs {headerBytes + valueCount:N0} bytes, the file has {file.Length:N0}");
-
-            var values = new byte[valueCount];
-            int read = stream.ReadAtLeast(values, values.Length, throwOnEndOfStream: false);
-            if (read < values.Length)
-                throw new DataFormatException(path, null, $"truncated: header {Describe(dimensions)} needs {valueCount:N0} values, found {read:N0}");
-            if (gzipped && stream.ReadByte() >= 0)
-                throw new DataFormatException(path, null, $"data continues past the {valueCount:N0} values that header {Describe(dimensions)} describes");
-            return new IdxArray(path, dimensions, values);
+            using var gzip = new GZipStream(file, CompressionMode.Decompress, leaveOpen: true);
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = gzip.Read(buffer)) > 0)
+            {
+                if (inflated.Length + read > limit)
+                    throw new DataFormatException(path, null, $"decompresses to more than {limit:N0} bytes, above the limit");
+                inflated.Write(buffer, 0, read);
+            }
         }
         catch (InvalidDataException e)
         {
             throw new DataFormatException(path, null, $"corrupt gzip stream: {e.Message}", e);
         }
+        inflated.Position = 0;
+        return inflated;
     }
 
     private static int[] ReadHeader(Stream stream, string path, int expectedMagic)

@@ -77,7 +77,16 @@ public static class WebDatasetLoader
             using var reader = new TarReader(stream);
             while (reader.GetNextEntry(copyData: false) is { } entry)
             {
-                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile)) continue;
+                // Nothing is extracted, but keys become sample ids and ids become file names in exports and galleries.
+                if (entry.Name.StartsWith('/') || entry.Name.Split('/').Contains(".."))
+                    throw new DataFormatException(shard, null, $"member '{entry.Name}' is not a relative path inside the shard");
+                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
+                {
+                    if (entry.EntryType != TarEntryType.Directory && IsSampleMember(entry.Name))
+                        throw new DataFormatException(shard, null,
+                            $"member '{entry.Name}' is a {Describe(entry.EntryType)}; a shard holds its samples as regular files");
+                    continue;
+                }
                 // A shard cut short in the middle of a member still yields the member's header; its data is gone.
                 if (entry.DataOffset + entry.Length > shardLength)
                     throw new DataFormatException(shard, null,
@@ -106,6 +115,23 @@ public static class WebDatasetLoader
         }
         return order;
     }
+
+    private static bool IsSampleMember(string name)
+    {
+        string extension = SplitMemberName(name).Extension;
+        return Img2DatasetFormat.IsImageExtension(extension) || extension.Equals("txt", StringComparison.OrdinalIgnoreCase)
+               || extension.Equals("json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static string Describe(TarEntryType type) => type switch
+    {
+        TarEntryType.SymbolicLink => "symbolic link",
+        TarEntryType.HardLink => "hard link",
+        TarEntryType.CharacterDevice => "character device",
+        TarEntryType.BlockDevice => "block device",
+        TarEntryType.Fifo => "FIFO",
+        _ => $"{type} entry",
+    };
 
     /// <summary>webdataset's rule: the key is the member name up to the first dot after the last "/".</summary>
     internal static (string Key, string Extension) SplitMemberName(string name)

@@ -44,8 +44,12 @@ public sealed class LeaveSetOutRun(ExperimentConfig config, RuntimeOptions runti
             var (recordedSeconds, recordedRate) = RecordedTraining(data);
             return (recordedSeconds, recordedRate, pending);
         }
-        bool together = runtime.ConcurrentModels && device.type == DeviceType.CPU && pending.Count > 1;
-        int threads = together ? Math.Max(1, runtime.Threads / pending.Count) : runtime.Threads;
+        bool concurrent = runtime.ConcurrentModels && device.type == DeviceType.CPU;
+        // A model's thread count depends on the run, never on how many models are left: libtorch's reductions
+        // split by thread, so a model resumed alone on all threads would end with other weights than the same
+        // model trained beside its twin (seen in the kill-resume trials: g resumed on 2 threads, not 1).
+        int threads = concurrent ? Math.Max(1, runtime.Threads / ModelNames.Count) : runtime.Threads;
+        bool together = concurrent && pending.Count > 1;
         var clock = Stopwatch.StartNew();
         int samples = pending.Sum(name => StepsToGo(name, data)) * config.Recipe.BatchSize;
         new JobRunner(log) { Progress = Progress }.Run(pending.Select(name => TrainJob(name, threads)).ToList(), together);
