@@ -21,7 +21,7 @@ public static class DiagnoseCommand
             output.WriteLine($"survived: {result.TrainingSteps} training steps, {result.Batches} batches, {result.EmbeddingPasses} embedding passes, {result.ForcedCollections} forced collections in {result.Seconds:F0} s");
             return CliApp.ExitOk;
         });
-        return new Command("diagnose", "Reproducers and stress tests.") { lifetimes, KillResume(output) };
+        return new Command("diagnose", "Reproducers and stress tests.") { lifetimes, KillResume(output), Fuzz(output) };
     }
 
     private static Command KillResume(TextWriter output)
@@ -55,6 +55,30 @@ public static class DiagnoseCommand
             foreach (var t in tally) output.WriteLine($"{t.Target,-17} {t.Trials,6} {t.Killed,6} {t.Identical,9}");
             output.WriteLine($"{results.Count(r => r.Identical)} of {results.Count} trials identical to the uninterrupted run");
             return results.All(r => r.Identical) ? CliApp.ExitOk : CliApp.ExitFailure;
+        });
+        return command;
+    }
+
+    private static Command Fuzz(TextWriter output)
+    {
+        var seconds = new Option<double>("--seconds") { Description = "How long to fuzz.", DefaultValueFactory = _ => 60 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the mutations: case N of a target is the same mutant for the same seed.", DefaultValueFactory = _ => 0 };
+        var outDir = new Option<DirectoryInfo>("--out") { Description = "Work folder; failing mutants stay in it with a note, and fuzz.json holds the tally.", Required = true };
+        var command = new Command("fuzz",
+            "Mutation fuzzer over valid inputs of every loader (PNG, JPEG, GIF, CSV/TSV, COCO JSON, webdataset tar, IDX): each mutant must load or get a clear error naming the file.")
+        {
+            seconds, seed, outDir,
+        };
+        command.SetAction(parse =>
+        {
+            string root = parse.GetValue(outDir)!.FullName;
+            var report = new Diagnostics.Reliability.MutationFuzzer(root, parse.GetValue(seed)).Run(TimeSpan.FromSeconds(parse.GetValue(seconds)), log: output);
+            Common.AtomicFile.WriteAllText(Path.Combine(root, "fuzz.json"), System.Text.Json.JsonSerializer.Serialize(
+                new { seed = parse.GetValue(seed), seconds = Math.Round(report.Seconds), machine = Common.MachineInfo.Describe(), tally = report.Tallies }, Common.Json.Options));
+            output.WriteLine($"{"target",-16} {"mutants",8} {"loaded",7} {"refused",8} {"failures",8}");
+            foreach (var t in report.Tallies) output.WriteLine($"{t.Target,-16} {t.Cases,8} {t.Loaded,7} {t.ClearErrors,8} {t.Failures,8}");
+            output.WriteLine($"{report.Cases} mutants in {report.Seconds:F0} s, {report.Failures.Count} failures");
+            return report.Failures.Count == 0 ? CliApp.ExitOk : CliApp.ExitFailure;
         });
         return command;
     }

@@ -27,11 +27,24 @@ public static class AtomicFile
             }
             File.Move(temp, full, overwrite: true);
         }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            throw Failed(full, e);
+        }
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);
         }
     }
+
+    /// <summary>
+    /// A write that failed, named: the runtime's own message on a full disk or a file-size limit ("Specified file
+    /// length was too large for the file system") names neither the file nor the cause.
+    /// </summary>
+    public static IOException Failed(string path, Exception e) =>
+        e is IOException { Data: { } data } io && data.Contains(nameof(Failed)) ? io
+            : new IOException($"{path} could not be written ({e.Message}): is the disk full, or a file-size limit set? Its previous version, if any, is unchanged.", e)
+                { Data = { [nameof(Failed)] = true } };
 
     /// <summary>"PATH.PID.GUID.tmp": the writer's pid in the name tells an orphan (its writer was killed) from a write in progress.</summary>
     public static string TemporarySibling(string path) => $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";

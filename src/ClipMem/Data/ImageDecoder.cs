@@ -36,9 +36,9 @@ public static class ImageDecoder
         {
             info = Image.Identify(encoded);
         }
-        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new DataFormatException(origin, sample, $"image cannot be decoded: {e.Message}", e);
+            throw Undecodable(origin, sample, e);
         }
         if (info is null) throw new DataFormatException(origin, sample, "image cannot be decoded: unknown or unsupported format");
         limits.CheckPixels(origin, sample, info.Width, info.Height);
@@ -48,11 +48,21 @@ public static class ImageDecoder
             using var image = Image.Load<Rgba32>(encoded);
             return ToRgbOnWhite(image);
         }
-        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new DataFormatException(origin, sample, $"image cannot be decoded: {e.Message}", e);
+            throw Undecodable(origin, sample, e);
         }
     }
+
+    /// <summary>
+    /// Every exception a decoder throws on these bytes is a verdict on the bytes. ImageSharp 2.1 also throws
+    /// NullReferenceException (JPEG) and ArgumentOutOfRangeException (PNG, GIF) on damaged files, found by the
+    /// mutation fuzzer; those are named as what they are, so the file is still the thing to look at.
+    /// </summary>
+    private static DataFormatException Undecodable(string origin, SampleId sample, Exception e) =>
+        e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException
+            ? new DataFormatException(origin, sample, $"image cannot be decoded: {e.Message}", e)
+            : new DataFormatException(origin, sample, $"image cannot be decoded: the decoder failed on damaged data ({e.GetType().Name}: {e.Message})", e);
 
     /// <summary>Transparent pixels are composited onto white, as a viewer shows them (Tux Paint stamps are cut-outs).</summary>
     public static RgbImage ToRgbOnWhite(Image<Rgba32> image)

@@ -31,15 +31,24 @@ public static class Checkpoint
         string final = Path.Combine(directory, $"step-{state.Step:D8}");
         if (Directory.Exists(final)) return final;
         string temp = AtomicFile.TemporarySibling(Path.Combine(directory, $".step-{state.Step:D8}"));
-        Directory.CreateDirectory(temp);
-        model.save(Path.Combine(temp, "model.bin"));
-        optimizer.Save(Path.Combine(temp, "optimizer.bin"));
-        saveTaskState?.Invoke(temp);
-        FaultInjection.CheckpointWritten();
-        File.WriteAllText(Path.Combine(temp, "state.json"), JsonSerializer.Serialize(state, Json.Options));
-        Checksums.WriteManifest(temp);
-        Directory.Move(temp, final);
-        return final;
+        try
+        {
+            Directory.CreateDirectory(temp);
+            model.save(Path.Combine(temp, "model.bin"));
+            optimizer.Save(Path.Combine(temp, "optimizer.bin"));
+            saveTaskState?.Invoke(temp);
+            FaultInjection.CheckpointWritten();
+            File.WriteAllText(Path.Combine(temp, "state.json"), JsonSerializer.Serialize(state, Json.Options));
+            Checksums.WriteManifest(temp);
+            Directory.Move(temp, final);
+            return final;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            // The half-written folder goes; the checkpoints before it stay, and a rerun resumes from the last of them.
+            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+            throw AtomicFile.Failed(final, e);
+        }
     }
 
     /// <summary>

@@ -109,8 +109,9 @@ public static class WebDatasetLoader
                 }
             }
         }
-        catch (Exception e) when (e is InvalidDataException or FormatException or ArgumentException or IOException)
+        catch (Exception e) when (e is not (DataFormatException or OutOfMemoryException))
         {
+            // System.Formats.Tar also throws OverflowException and NullReferenceException on damaged headers (found by the mutation fuzzer).
             throw new DataFormatException(shard, null, $"corrupt or truncated tar shard: {e.Message}", e);
         }
         return order;
