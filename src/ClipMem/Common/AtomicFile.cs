@@ -41,10 +41,7 @@ public static class AtomicFile
     /// A write that failed, named: the runtime's own message on a full disk or a file-size limit ("Specified file
     /// length was too large for the file system") names neither the file nor the cause.
     /// </summary>
-    public static IOException Failed(string path, Exception e) =>
-        e is IOException { Data: { } data } io && data.Contains(nameof(Failed)) ? io
-            : new IOException($"{path} could not be written ({e.Message}): is the disk full, or a file-size limit set? Its previous version, if any, is unchanged.", e)
-                { Data = { [nameof(Failed)] = true } };
+    public static IOException Failed(string path, Exception e) => e as WriteFailedException ?? new WriteFailedException(path, e);
 
     /// <summary>"PATH.PID.GUID.tmp": the writer's pid in the name tells an orphan (its writer was killed) from a write in progress.</summary>
     public static string TemporarySibling(string path) => $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
@@ -87,3 +84,7 @@ public static class AtomicFile
         }
     }
 }
+
+/// <summary>A write that failed, with the file and the likely cause in its message; wrapped once, however deep the write was.</summary>
+public sealed class WriteFailedException(string path, Exception inner)
+    : IOException($"{path} could not be written ({inner.Message}): is the disk full, or a file-size limit set? Its previous version, if any, is unchanged.", inner);

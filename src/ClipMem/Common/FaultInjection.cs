@@ -5,11 +5,10 @@ namespace ClipMem.Common;
 
 /// <summary>
 /// Seeded kills for the kill-and-resume harness (<see cref="Diagnostics.KillResumeTrials"/>). When
-/// CLIPMEM_KILL_AT is set, this process and every process it started die by SIGKILL at the moment it names,
-/// as in a power cut or `kill -9` of the job's whole tree:
+/// CLIPMEM_KILL_AT is set, a job dies by SIGKILL at the moment it names, as in a power cut or `kill -9`:
 /// <list type="bullet">
-/// <item>"phase:NAME+SECONDS": SECONDS after the phase NAME starts (<see cref="PhaseTimes"/>), wherever the job is then;</item>
-/// <item>"checkpoint-write:N": inside the N-th checkpoint write of a training job (which inherits the variable),
+/// <item>"phase:NAME+SECONDS": the main job and every process it started, SECONDS after the phase NAME starts (<see cref="PhaseTimes"/>), wherever the job is then;</item>
+/// <item>"checkpoint-write:N": a training job alone (it inherits the variable), inside its N-th checkpoint write,
 /// after the weights are on disk and before the manifest, the moment a torn checkpoint would be made.</item>
 /// </list>
 /// The moment is chosen inside the job rather than by a watcher outside it because phases last from 0.1 s

@@ -11,11 +11,12 @@ public class AtomicFileTests
         using var dir = new TempDirectory();
         string path = Path.Combine(dir.Path, "scores.csv");
         AtomicFile.WriteAllText(path, "old");
-        Assert.Throws<IOException>(() => AtomicFile.Write(path, stream =>
+        var error = Assert.Throws<WriteFailedException>(() => AtomicFile.Write(path, stream =>
         {
             stream.Write("new, but only half"u8);
             throw new IOException("No space left on device");
         }));
+        Assert.StartsWith($"{path} could not be written (No space left on device)", error.Message);
         Assert.Equal("old", File.ReadAllText(path));
         Assert.Equal([path], Directory.GetFileSystemEntries(dir.Path));
     }

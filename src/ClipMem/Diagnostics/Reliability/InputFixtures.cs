@@ -57,7 +57,7 @@ public static class InputFixtures
         // IHDR is the first chunk: 8-byte signature, 4 length, 4 type, then width and height.
         BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(16), width);
         BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(20), height);
-        BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(29), Crc32(png.AsSpan(12, 17)));
+        BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(29), System.IO.Hashing.Crc32.HashToUInt32(png.AsSpan(12, 17)));
         return png;
     }
 
@@ -191,6 +191,4 @@ public static class InputFixtures
         foreach (var sample in dataset) _ = sample.Image.Load();
         return dataset.Count;
     }
-
-    private static uint Crc32(ReadOnlySpan<byte> data) => System.IO.Hashing.Crc32.HashToUInt32(data);
 }
