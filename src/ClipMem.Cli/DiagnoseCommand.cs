@@ -49,7 +49,7 @@ public static class DiagnoseCommand
                 .Run(parse.GetValue(trials), parse.GetValue(targets) is { Length: > 0 } aimed ? aimed : null);
             var tally = KillResumeTrials.Tally(results);
             Common.AtomicFile.WriteAllText(Path.Combine(root, "kill-resume.json"), System.Text.Json.JsonSerializer.Serialize(
-                new { preset = parse.GetValue(preset), seed = parse.GetValue(seed), machine = Common.MachineInfo.Describe(), tally }, Common.Json.Options));
+                new KillResumeRecord(parse.GetValue(preset)!, parse.GetValue(seed), Common.MachineInfo.Describe(), tally), Common.Json.Options));
             output.WriteLine();
             output.WriteLine($"{"aimed at",-17} {"trials",6} {"killed",6} {"identical",9}");
             foreach (var t in tally) output.WriteLine($"{t.Target,-17} {t.Trials,6} {t.Killed,6} {t.Identical,9}");
@@ -74,7 +74,7 @@ public static class DiagnoseCommand
             string root = parse.GetValue(outDir)!.FullName;
             var report = new Diagnostics.Reliability.MutationFuzzer(root, parse.GetValue(seed)).Run(TimeSpan.FromSeconds(parse.GetValue(seconds)), log: output);
             Common.AtomicFile.WriteAllText(Path.Combine(root, "fuzz.json"), System.Text.Json.JsonSerializer.Serialize(
-                new { seed = parse.GetValue(seed), seconds = Math.Round(report.Seconds), machine = Common.MachineInfo.Describe(), tally = report.Tallies }, Common.Json.Options));
+                new Diagnostics.Reliability.FuzzRecord(parse.GetValue(seed), Math.Round(report.Seconds), Common.MachineInfo.Describe(), report.Tallies), Common.Json.Options));
             output.WriteLine($"{"target",-16} {"mutants",8} {"loaded",7} {"refused",8} {"failures",8}");
             foreach (var t in report.Tallies) output.WriteLine($"{t.Target,-16} {t.Cases,8} {t.Loaded,7} {t.ClearErrors,8} {t.Failures,8}");
             output.WriteLine($"{report.Cases} mutants in {report.Seconds:F0} s, {report.Failures.Count} failures");

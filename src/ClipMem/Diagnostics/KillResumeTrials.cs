@@ -18,6 +18,9 @@ public sealed record KillResumeTrial(int Index, string Target, string KillAt, bo
 /// <summary>How the trials aimed at one target ended.</summary>
 public sealed record KillResumeTally(string Target, int Trials, int Killed, int Identical);
 
+/// <summary>What `clipmem diagnose kill-resume` writes to kill-resume.json: the tally, and what it was measured on.</summary>
+public sealed record KillResumeRecord(string Preset, ulong Seed, string Machine, IReadOnlyList<KillResumeTally> Tally);
+
 /// <summary>
 /// Fault injection for the main job: an uninterrupted `reproduce` is the reference; each trial starts the same
 /// job in its own run directory with a seeded kill (<see cref="FaultInjection"/>): at a moment inside one

@@ -61,7 +61,7 @@ public static class CocoCaptionsLoader
             // JsonException counts lines and bytes from zero; editors count from one.
             string where = e.LineNumber is { } line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1} of that line" : "";
             string path2 = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" (JSON path {e.Path})";
-            throw new DataFormatException(path, null, $"malformed JSON{where}{path2}: {FirstSentence(e.Message)}", e);
+            throw new DataFormatException(path, null, $"malformed JSON{where}{path2}: {Plainly(e)}", e);
         }
     }
 
@@ -100,6 +100,31 @@ public static class CocoCaptionsLoader
             captions.Add((annotation.Id ?? long.MaxValue, caption));
         }
         return byImage;
+    }
+
+    /// <summary>
+    /// "The JSON value could not be converted to System.Nullable`1[System.Int64]" says, in .NET's words, that a
+    /// value has the wrong JSON type; this says which type the COCO format wants there.
+    /// </summary>
+    private static string Plainly(JsonException e)
+    {
+        // A string with bytes that are not UTF-8 is reported as a value that "could not be converted to System.String".
+        if (e.InnerException is InvalidOperationException inner && inner.Message.Contains("UTF-8", StringComparison.Ordinal))
+            return "text that is not valid UTF-8 (save the file as UTF-8)";
+        string message = FirstSentence(e.Message);
+        const string prefix = "The JSON value could not be converted to ";
+        if (!message.StartsWith(prefix, StringComparison.Ordinal)) return message;
+        string type = message[prefix.Length..].TrimEnd('.');
+        string wanted = type switch
+        {
+            _ when type.Contains("Int64", StringComparison.Ordinal) => "a whole number",
+            _ when type.StartsWith("System.Collections.Generic.List", StringComparison.Ordinal) => "a list",
+            _ when type.StartsWith("System.String", StringComparison.Ordinal) => "a string",
+            _ when type.Contains(nameof(CocoFile), StringComparison.Ordinal) => "an object with \"images\" and \"annotations\"",
+            _ when type.Contains("+Coco", StringComparison.Ordinal) => "an object",
+            _ => type,
+        };
+        return $"the value has the wrong type: COCO wants {wanted} there";
     }
 
     private static string FirstSentence(string message)

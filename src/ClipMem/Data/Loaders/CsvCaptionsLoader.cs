@@ -142,7 +142,7 @@ public static class CsvCaptionsLoader
         {
             if (record.Fields.Count != _fieldCount)
                 throw new DataFormatException(_file, null,
-                    $"line {record.Line} has {record.Fields.Count} fields, the header has {_fieldCount}");
+                    $"line {record.Line} has {record.Fields.Count} {(record.Fields.Count == 1 ? "field" : "fields")}, the header has {_fieldCount}");
         }
 
         private int Find(List<string> names, string column, CsvCaptionOptions options)

@@ -95,7 +95,7 @@ public static class BadInputCorpus
         yield return Table("Latin-1 bytes (not UTF-8)", () => Encoding.Latin1.GetBytes(Rows("images/img0.png\tok", "images/img1.png\tcaf\u00e9 au lait")),
             "line 3", "not valid UTF-8");
         yield return Table("row with an extra field", () => Utf8(Rows("images/img0.png\tok", "images/img1.png\tok\textra")), "line 3 has 3 fields, the header has 2");
-        yield return Table("row with a missing field", () => Utf8(Rows("images/img0.png\tok", "images/img1.png")), "line 3 has 1 fields, the header has 2");
+        yield return Table("row with a missing field", () => Utf8(Rows("images/img0.png\tok", "images/img1.png")), "line 3 has 1 field, the header has 2");
         yield return Table("4 MB caption", () => Utf8(Rows("images/img0.png\t" + new string('a', 4 << 20))), "line 2", "longer than the limit");
         yield return Table("4 MB line without a line break or separator", () => Utf8("filepath\ttitle\n" + new string('b', 4 << 20)), "line 2", "longer than the limit");
         yield return Table("empty caption", () => Utf8(Rows("images/img0.png\tok", "images/img1.png\t  ")), "sample 'images/img1.png'", "line 3: caption is empty");
@@ -119,17 +119,28 @@ public static class BadInputCorpus
     {
         string valid = CocoJson();
         yield return CocoCase("truncated JSON", valid[..(valid.Length / 2)], "malformed JSON at line");
-        yield return CocoCase("id of the wrong type", CocoWith("""{"id": "one", "file_name": "000000000001.jpg"}""", ""), "malformed JSON", "$.images[0].id");
-        yield return CocoCase("images is an object", """{"images": {"id": 1}, "annotations": []}""", "malformed JSON", "$.images");
-        yield return CocoCase("root is a list", "[1, 2]", "malformed JSON");
+        yield return CocoCase("id of the wrong type", CocoWith("""{"id": "one", "file_name": "000000000001.jpg"}""", ""), "malformed JSON", "$.images[0].id", "COCO wants a whole number there");
+        yield return CocoCase("images is an object", """{"images": {"id": 1}, "annotations": []}""", "malformed JSON", "$.images", "COCO wants a list there");
+        yield return CocoCase("root is a list", "[1, 2]", "malformed JSON", "COCO wants an object with \"images\" and \"annotations\" there");
         yield return CocoCase("root is null", "null", "holds JSON null");
-        yield return CocoCase("nesting 10,000 deep", new string('[', 10_000) + new string(']', 10_000), "malformed JSON");
+        // Inside a field the loader does not read, so the parser must skip it, and meets its depth limit doing so.
+        yield return CocoCase("nesting 10,000 deep", CocoWith($$"""{"id": 1, "file_name": "a.jpg", "extra": {{new string('[', 10_000) + new string(']', 10_000)}}}""", ""),
+            "malformed JSON", "depth");
         yield return CocoCase("dangling image id", CocoWith(OneImage, """{"id": 5, "image_id": 9, "caption": "x"}"""),
             "annotations[0] (annotation id 5) refers to image id 9, which is not in \"images\"");
         yield return CocoCase("duplicate image ids", CocoWith(OneImage + ", " + OneImage, ""), "sample 'coco-1'", "images[1] repeats image id 1");
         yield return CocoCase("duplicate annotation ids",
             CocoWith(OneImage, """{"id": 5, "image_id": 1, "caption": "x"}, {"id": 5, "image_id": 1, "caption": "y"}"""),
             "annotations[1] repeats annotation id 5 of annotations[0]");
+        yield return new InputCase("COCO JSON", "caption not UTF-8", folder =>
+        {
+            var (annotations, images) = CocoDataset(folder, CocoWith(OneImage, """{"id": 5, "image_id": 1, "caption": "caf@@"}"""));
+            byte[] bytes = File.ReadAllBytes(annotations);
+            int at = bytes.AsSpan().IndexOf("@@"u8);
+            (bytes[at], bytes[at + 1]) = (0xE9, 0x20);   // Latin-1 'é' then a space: not UTF-8
+            File.WriteAllBytes(annotations, bytes);
+            return () => CocoCaptionsLoader.Load(annotations, images);
+        }, ["captions_train2017.json", "$.annotations[0].caption", "not valid UTF-8"]);
         yield return CocoCase("null caption", CocoWith(OneImage, """{"id": 5, "image_id": 1, "caption": null}"""), "sample 'coco-1'", "caption is empty");
         yield return CocoCase("file_name leaving the image folder", CocoWith("""{"id": 1, "file_name": "../../etc/passwd"}""", """{"id": 5, "image_id": 1, "caption": "x"}"""),
             "sample 'coco-1'", "file_name '../../etc/passwd' is not a path inside the image folder");

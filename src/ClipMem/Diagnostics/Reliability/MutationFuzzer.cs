@@ -15,6 +15,9 @@ public sealed record FuzzTally(string Target, int Cases, int Loaded, int ClearEr
 /// <summary>A mutant that ended in a crash, a hang, a blow-up or a misleading message, kept for reproduction.</summary>
 public sealed record FuzzFailure(string Target, int Case, string Mutation, InputOutcome Outcome, string Message, string SavedAs);
 
+/// <summary>What `clipmem diagnose fuzz` writes to fuzz.json: the tally, and what it was measured on.</summary>
+public sealed record FuzzRecord(ulong Seed, double Seconds, string Machine, IReadOnlyList<FuzzTally> Tally);
+
 public sealed record FuzzReport(IReadOnlyList<FuzzTally> Tallies, IReadOnlyList<FuzzFailure> Failures, double Seconds)
 {
     public int Cases => Tallies.Sum(t => t.Cases);
