@@ -19,7 +19,8 @@ public sealed record BenchOptions(
     bool ThreadPlacement = true,
     string PythonPath = "/usr/bin/python3",
     string? PeerScript = null,
-    ulong Seed = 0)
+    ulong Seed = 0,
+    PeerSetting? PeerBestOnly = null)
 {
     public IReadOnlyList<int> EffectiveMatmulSizes => MatmulSizes ?? [512, 1024, 2048];
 

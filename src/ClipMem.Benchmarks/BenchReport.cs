@@ -60,6 +60,7 @@ public sealed record ThreadPlacementFigures(
     double Speedup,
     string Faster);
 
+/// <param name="SettingsMeasured">Every setting, or with --peer-best-only the best ones of an earlier bench (then the "best" is that one, not found anew).</param>
 public sealed record PeerFigures(
     string Status,
     string? Message,
@@ -79,7 +80,8 @@ public sealed record PeerFigures(
     double? BareStepRatioAgainstPeerBestThreads,
     IReadOnlyDictionary<string, double>? FullPipelineByThreadsAndWorkers,
     string? BestPipelineThreadsAndWorkers,
-    double? FullPipelineRatioAgainstPeerBest);
+    double? FullPipelineRatioAgainstPeerBest,
+    string? SettingsMeasured = null);
 
 /// <summary>One of the done-when targets and where the measurement stands against it.</summary>
 public sealed record TargetCheck(string Name, double Target, double? Measured, bool? Met);

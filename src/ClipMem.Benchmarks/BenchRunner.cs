@@ -76,7 +76,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         var referenceFigures = reference.Figures(machine.BestMatmulGflops);
         var quickFigures = quick.Figures(machine.BestMatmulGflops);
         var placement = Placement(quickFigures, twoModels);
-        var peerFigures = PeerSummary(peer, peerAbsent, peerRuns, referenceFigures);
+        var peerFigures = PeerSummary(peer, peerAbsent, peerRuns, referenceFigures, options);
         var report = new BenchReport(
             RunDirectory.Versions(),
             new ThreadSettings(get_num_threads(), Environment.ProcessorCount, Environment.GetEnvironmentVariable("OMP_NUM_THREADS"),
@@ -114,7 +114,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
             speedup > 1 ? "two models, one thread each" : "one model, all threads");
     }
 
-    private static PeerFigures PeerSummary(PyTorchPeer peer, string? absent, List<PeerRun> runs, ModelFigures reference)
+    private static PeerFigures PeerSummary(PyTorchPeer peer, string? absent, List<PeerRun> runs, ModelFigures reference, BenchOptions options)
     {
         if (absent is not null || runs.Count == 0)
             return new PeerFigures(absent?.StartsWith("PyTorch peer failed", StringComparison.Ordinal) == true ? "failed" : "skipped", absent, peer.ScriptPath,
@@ -131,7 +131,10 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
             bareMedian, bare, pipelineMedian, pipeline,
             reference.BareStepSamplesPerSecond / bareMedian, reference.FullPipelineSamplesPerSecond / pipelineMedian,
             byThreads, best.Key, reference.BareStepSamplesPerSecond / best.Value,
-            pipelineBySetting, bestPipeline.Key, reference.FullPipelineSamplesPerSecond / bestPipeline.Value);
+            pipelineBySetting, bestPipeline.Key, reference.FullPipelineSamplesPerSecond / bestPipeline.Value,
+            options.PeerBestOnly is { } earlier
+                ? $"best only, from an earlier bench: {earlier}"
+                : $"every setting: bare step at {string.Join(", ", PyTorchPeer.PeerThreadCounts(options.Threads))} torch threads, pipeline {string.Join(" ", PyTorchPeer.PipelineSettings(options.Threads))} (threads:workers)");
     }
 
     /// <summary>Per setting, the median over the runs that measured it.</summary>

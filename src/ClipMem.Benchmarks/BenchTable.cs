@@ -39,7 +39,8 @@ public static class BenchTable
                         $"  peer bare step by threads: {string.Join(", ", peer.BareStepByThreads!.Select(kv => $"{kv.Key}: {kv.Value:F1}"))} samples/s; " +
                         $"against the peer's best ({peer.BestThreads} threads) the bare-step ratio is {peer.BareStepRatioAgainstPeerBestThreads:F2}x\n" +
                         $"  peer pipeline by threads:workers: {string.Join(", ", peer.FullPipelineByThreadsAndWorkers!.Select(kv => $"{kv.Key}: {kv.Value:F1}"))} samples/s; " +
-                        $"against the peer's best ({peer.BestPipelineThreadsAndWorkers}) the pipeline ratio is {peer.FullPipelineRatioAgainstPeerBest:F2}x");
+                        $"against the peer's best ({peer.BestPipelineThreadsAndWorkers}) the pipeline ratio is {peer.FullPipelineRatioAgainstPeerBest:F2}x\n" +
+                        $"  peer settings measured: {peer.SettingsMeasured}");
         else
             o.WriteLine(peer.Message);
         o.WriteLine();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using ClipMem.Models;
 
@@ -9,6 +10,40 @@ namespace ClipMem.Benchmarks;
 public sealed record PeerRun(string TorchVersion, int Threads, int DataLoaderWorkers, long Parameters, double BareStepSamplesPerSecond,
     double FullPipelineSamplesPerSecond, IReadOnlyDictionary<string, double> BareStepByThreads,
     IReadOnlyDictionary<string, double> FullPipelineByThreadsAndWorkers);
+
+/// <summary>
+/// The peer's fastest settings found by an earlier bench: torch threads for the bare step, and torch threads
+/// with DataLoader workers for the full pipeline. `clipmem bench --peer-best-only` measures only these, which
+/// is what the ratios are taken against, instead of every setting again.
+/// </summary>
+public sealed record PeerSetting(int BareThreads, int PipelineThreads, int PipelineWorkers)
+{
+    /// <summary>The best settings recorded in a bench.json; an error naming the file when it has none.</summary>
+    public static PeerSetting FromReport(string benchJson)
+    {
+        if (!File.Exists(benchJson))
+            throw new FileNotFoundException($"{benchJson}: no earlier bench to take the peer's best setting from; run `clipmem bench` once without --peer-best-only", benchJson);
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(benchJson));
+            var peer = document.RootElement.GetProperty("peer");
+            string status = peer.GetProperty("status").GetString() ?? "";
+            if (status != "measured")
+                throw new InvalidDataException($"{benchJson}: the peer was {status} in that bench, so it has no best setting; run `clipmem bench` with the peer once");
+            string? bare = peer.GetProperty("best_threads").GetString();
+            string? pipeline = peer.GetProperty("best_pipeline_threads_and_workers").GetString();
+            if (bare is null || pipeline?.Split(':') is not [var threads, var workers])
+                throw new InvalidDataException($"{benchJson}: peer.best_threads or peer.best_pipeline_threads_and_workers is missing or not THREADS:WORKERS");
+            return new PeerSetting(int.Parse(bare, CultureInfo.InvariantCulture), int.Parse(threads, CultureInfo.InvariantCulture), int.Parse(workers, CultureInfo.InvariantCulture));
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"{benchJson}: not a bench.json with the peer's figures: {e.Message}", e);
+        }
+    }
+
+    public override string ToString() => $"bare step at {BareThreads} torch thread{(BareThreads == 1 ? "" : "s")}, pipeline {PipelineThreads}:{PipelineWorkers} (threads:workers)";
+}
 
 /// <summary>
 /// The PyTorch peer (tests/peer/clip_peer.py) run as a subprocess of Debian's /usr/bin/python3, which
@@ -35,17 +70,7 @@ public sealed class PyTorchPeer(string pythonPath, string scriptPath)
         var text = config.Text;
         if (vision.Width != text.Width || vision.Layers != text.Layers || vision.Heads != text.Heads)
             throw new ArgumentException("The peer builds towers of one width, depth and head count; the config differs between towers.");
-        string[] arguments =
-        [
-            Path.GetFullPath(scriptPath), "--table", Path.GetFullPath(tablePath), "--threads", options.Threads.ToString(), "--batch", options.BatchSize.ToString(),
-            "--steps", options.BareSteps.ToString(), "--pipeline-steps", options.PipelineSteps.ToString(), "--warmup", options.WarmupSteps.ToString(),
-            "--image-size", vision.ImageSize.ToString(), "--patch", vision.PatchSize.ToString(), "--width", vision.Width.ToString(),
-            "--layers", vision.Layers.ToString(), "--heads", vision.Heads.ToString(), "--context", text.ContextLength.ToString(),
-            "--embed-dim", config.EmbedDim.ToString(), "--vocab", text.VocabularySize.ToString(), "--seed", options.Seed.ToString(),
-            "--other-threads", .. PeerThreadCounts(options.Threads).Select(t => t.ToString()),
-            "--pipeline-settings", .. PipelineSettings(options.Threads),
-        ];
-        var (code, output, error) = Run(arguments, TimeSpan.FromMinutes(20));
+        var (code, output, error) = Run(Arguments(Path.GetFullPath(scriptPath), config, options, Path.GetFullPath(tablePath)), TimeSpan.FromMinutes(20));
         if (code != 0) throw new InvalidOperationException($"PyTorch peer failed (exit {code}): {LastLine(error)}");
         string json = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.TrimStart().StartsWith('{'));
         using var document = JsonDocument.Parse(json);
@@ -62,6 +87,32 @@ public sealed class PyTorchPeer(string pythonPath, string scriptPath)
                 ? bySetting.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble())
                 : new Dictionary<string, double> { [$"{options.Threads}:1"] = root.GetProperty("full_pipeline_samples_per_second").GetDouble() });
     }
+
+    /// <summary>
+    /// The peer's command line: the model and the step counts, then the settings it measures. Every setting of
+    /// <see cref="PeerThreadCounts"/> and <see cref="PipelineSettings"/>, or with <see cref="BenchOptions.PeerBestOnly"/>
+    /// exactly that one for the bare step and that one for the pipeline.
+    /// </summary>
+    public static IReadOnlyList<string> Arguments(string script, ClipConfig config, BenchOptions options, string tablePath)
+    {
+        var (vision, text) = (config.Vision, config.Text);
+        string[] model =
+        [
+            script, "--table", tablePath, "--batch", Text(options.BatchSize),
+            "--steps", Text(options.BareSteps), "--pipeline-steps", Text(options.PipelineSteps), "--warmup", Text(options.WarmupSteps),
+            "--image-size", Text(vision.ImageSize), "--patch", Text(vision.PatchSize), "--width", Text(vision.Width),
+            "--layers", Text(vision.Layers), "--heads", Text(vision.Heads), "--context", Text(text.ContextLength),
+            "--embed-dim", Text(config.EmbedDim), "--vocab", Text(text.VocabularySize), "--seed", options.Seed.ToString(CultureInfo.InvariantCulture),
+        ];
+        if (options.PeerBestOnly is { } best)
+            return [.. model, "--threads", Text(best.BareThreads), "--pipeline-threads", Text(best.PipelineThreads), "--workers", Text(best.PipelineWorkers),
+                "--other-threads", "--pipeline-settings"];
+        return [.. model, "--threads", Text(options.Threads),
+            "--other-threads", .. PeerThreadCounts(options.Threads).Select(Text),
+            "--pipeline-settings", .. PipelineSettings(options.Threads)];
+    }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Torch thread counts the peer tries beside the workbench's: 1 and the workbench's count (PyTorch 1.13 with OpenBLAS is faster at 1 here).</summary>
     public static IReadOnlyList<int> PeerThreadCounts(int threads) => new[] { threads, 1 }.Distinct().ToArray();

@@ -36,7 +36,7 @@ public static class CliApp
             error.WriteLine($"error: {e.Message}");
             return ExitFailure;
         }
-        catch (Exception e) when (e is DataFormatException or ClipMem.Data.Loaders.DatasetFetchException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidOperationException)
+        catch (Exception e) when (e is DataFormatException or ClipMem.Data.Loaders.DatasetFetchException or ArgumentException or FileNotFoundException or InvalidDataException or DirectoryNotFoundException or InvalidOperationException)
         {
             error.WriteLine($"error: {e.Message}");
             return ExitBadInput;

@@ -220,6 +220,8 @@ def main():
     p.add_argument("--pipeline-steps", type=int, default=10)
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--workers", type=int, default=1, help="DataLoader worker processes")
+    p.add_argument("--pipeline-threads", type=int, default=None,
+                   help="torch threads for the full pipeline (default: --threads); with --workers, the pipeline's own setting")
     p.add_argument("--runs", type=int, default=1, help="repetitions inside this process (median reported)")
     p.add_argument("--image-size", type=int, default=32)
     p.add_argument("--patch", type=int, default=4)
@@ -242,7 +244,10 @@ def main():
     model.train()
     step = make_step(model, optimizer_for(model))
     bare = [bare_step(step, a) for _ in range(a.runs)]
+    pipeline_threads = a.pipeline_threads or a.threads
+    torch.set_num_threads(pipeline_threads)
     pipeline = [full_pipeline(step, a, a.workers) for _ in range(a.runs)]
+    torch.set_num_threads(a.threads)
     # OpenMP spin-waiting makes PyTorch sensitive to cores shared with other work: record other counts too.
     by_threads = {str(a.threads): statistics.median(bare)}
     for threads in a.other_threads:
@@ -250,7 +255,7 @@ def main():
             torch.set_num_threads(threads)
             by_threads[str(threads)] = statistics.median([bare_step(step, a) for _ in range(a.runs)])
     # Torch threads and DataLoader workers share the cores: the pipeline's best split is measured, not assumed.
-    pipeline_by_setting = {f"{a.threads}:{a.workers}": statistics.median(pipeline)}
+    pipeline_by_setting = {f"{pipeline_threads}:{a.workers}": statistics.median(pipeline)}
     for setting in a.pipeline_settings:
         if setting not in pipeline_by_setting:
             threads, workers = (int(v) for v in setting.split(":"))
@@ -262,6 +267,7 @@ def main():
         "torch_version": torch.__version__,
         "threads": torch.get_num_threads(),
         "dataloader_workers": a.workers,
+        "pipeline_threads": pipeline_threads,
         "parameters": sum(p.numel() for p in model.parameters()),
         "bare_step_samples_per_second": statistics.median(bare),
         "full_pipeline_samples_per_second": statistics.median(pipeline),

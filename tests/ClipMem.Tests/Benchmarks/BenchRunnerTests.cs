@@ -59,6 +59,70 @@ public class BenchRunnerTests
         Assert.Equal(["2:1", "2:0", "1:1", "1:0"], PyTorchPeer.PipelineSettings(2));
     }
 
+    private static string BenchJson(string folder, string peer)
+    {
+        string path = Path.Combine(folder, BenchRunner.ReportName);
+        File.WriteAllText(path, $$"""{"versions": {}, "peer": {{peer}}}""");
+        return path;
+    }
+
+    [Fact]
+    public void TheBestSettingsAreReadFromAnEarlierBench()
+    {
+        using var dir = new TempDirectory();
+        string path = BenchJson(dir.Path, """{"status": "measured", "best_threads": "1", "best_pipeline_threads_and_workers": "2:0"}""");
+        Assert.Equal(new PeerSetting(1, 2, 0), PeerSetting.FromReport(path));
+    }
+
+    [Theory]
+    [InlineData("""{"status": "skipped", "best_threads": null}""", "the peer was skipped in that bench")]
+    [InlineData("""{"status": "measured", "best_threads": "1", "best_pipeline_threads_and_workers": "2"}""", "not THREADS:WORKERS")]
+    [InlineData("""{"status": "measured"}""", "not a bench.json with the peer's figures")]
+    public void ABenchWithoutTheBestSettingsIsRefusedNamingTheFile(string peer, string problem)
+    {
+        using var dir = new TempDirectory();
+        string path = BenchJson(dir.Path, peer);
+        var e = Assert.Throws<InvalidDataException>(() => PeerSetting.FromReport(path));
+        Assert.StartsWith(path + ":", e.Message);
+        Assert.Contains(problem, e.Message);
+    }
+
+    [Fact]
+    public void BestOnlyWithoutAnEarlierBenchIsABadInputExitNamingTheFile()
+    {
+        using var dir = new TempDirectory();
+        var error = new StringWriter();
+        Assert.Equal(CliApp.ExitBadInput, CliApp.Run(["bench", "--peer-best-only", "--out", dir.Path], new StringWriter(), error));
+        Assert.Contains($"{Path.Combine(dir.Path, BenchRunner.ReportName)}: no earlier bench", error.ToString());
+        Assert.NotEqual(CliApp.ExitOk, CliApp.Run(["bench", "--peer-best-only", "--no-peer", "--out", dir.Path], new StringWriter(), new StringWriter()));
+    }
+
+    /// <summary>The settings the peer is asked to measure: the value after each of its setting flags, up to the next flag.</summary>
+    private static Dictionary<string, string[]> Settings(IReadOnlyList<string> arguments)
+    {
+        var flags = new[] { "--threads", "--pipeline-threads", "--workers", "--other-threads", "--pipeline-settings" };
+        return flags.Where(arguments.Contains).ToDictionary(f => f,
+            f => arguments.Skip(arguments.ToList().IndexOf(f) + 1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray());
+    }
+
+    [Fact]
+    public void BestOnlyAsksThePeerForExactlyThoseSettingsAndOtherwiseForEveryOne()
+    {
+        var config = ClipMem.Models.ClipConfig.BenchReference(1000);
+        var every = Settings(PyTorchPeer.Arguments("peer.py", config, new BenchOptions(Threads: 2), "t.tsv"));
+        Assert.Equal(["2"], every["--threads"]);
+        Assert.Equal(["2", "1"], every["--other-threads"]);
+        Assert.Equal(["2:1", "2:0", "1:1", "1:0"], every["--pipeline-settings"]);
+        Assert.False(every.ContainsKey("--pipeline-threads"));
+
+        var best = Settings(PyTorchPeer.Arguments("peer.py", config, new BenchOptions(Threads: 2, PeerBestOnly: new PeerSetting(1, 2, 0)), "t.tsv"));
+        Assert.Equal(["1"], best["--threads"]);
+        Assert.Equal(["2"], best["--pipeline-threads"]);
+        Assert.Equal(["0"], best["--workers"]);
+        Assert.Empty(best["--other-threads"]);
+        Assert.Empty(best["--pipeline-settings"]);
+    }
+
     [Fact]
     public void MedianOfEvenAndOddCounts()
     {
