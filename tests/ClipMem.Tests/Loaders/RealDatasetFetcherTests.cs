@@ -97,6 +97,14 @@ public class RealDatasetFetcherTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("cached copy is not usable (t10k-labels-idx1-ubyte has", _log.ToString());
         Assert.Equal(size, new FileInfo(labels).Length);
 
+        // A flipped byte keeps the size: only the checksum sees it.
+        var bytes = File.ReadAllBytes(labels);
+        bytes[size / 3] ^= 0x01;
+        File.WriteAllBytes(labels, bytes);
+        Assert.Equal("t10k-labels-idx1-ubyte has changed (SHA-256 differs)", fetcher.WhyNotReusable("mnist"));
+        fetcher.Fetch("mnist", _log);
+        Assert.True(fetcher.IsFetched("mnist"));
+
         // A fetch killed after the rename but before the marker, with its work folder left behind.
         File.Delete(Path.Combine(folder, FetchMarker.FileName));
         string abandoned = Directory.CreateDirectory(Path.Combine(Path.GetDirectoryName(folder)!, ".mnist.tmp-0123")).FullName;

