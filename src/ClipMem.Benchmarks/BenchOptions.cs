@@ -20,7 +20,9 @@ public sealed record BenchOptions(
     string PythonPath = "/usr/bin/python3",
     string? PeerScript = null,
     ulong Seed = 0,
-    PeerSetting? PeerBestOnly = null)
+    PeerSetting? PeerBestOnly = null,
+    string JobPlacementPreset = "quick",
+    int JobPlacementEpochs = 2)
 {
     public IReadOnlyList<int> EffectiveMatmulSizes => MatmulSizes ?? [512, 1024, 2048];
 
@@ -30,7 +32,7 @@ public sealed record BenchOptions(
     /// <summary>A run of seconds that exercises every part (tests, a smoke check): no timing value.</summary>
     public static BenchOptions QuickCheck { get; } = new(
         Runs: 1, BatchSize: 8, WarmupSteps: 1, BareSteps: 2, PipelineSteps: 2, ScoringSamples: 8, ScoringViews: 2,
-        VocabularySize: 600, MatmulSizes: [64], RunPeer: false);
+        VocabularySize: 600, MatmulSizes: [64], RunPeer: false, JobPlacementPreset: "tiny", JobPlacementEpochs: 1);
 
     public void Validate()
     {
@@ -39,5 +41,6 @@ public sealed record BenchOptions(
         if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "must be at least 1");
         if (BareSteps < 1 || PipelineSteps < 1) throw new ArgumentOutOfRangeException(nameof(BareSteps), "timed steps must be at least 1");
         if (ScoringSamples < 1 || ScoringViews < 1) throw new ArgumentOutOfRangeException(nameof(ScoringSamples), "scoring needs samples and views");
+        if (JobPlacementEpochs < 1) throw new ArgumentOutOfRangeException(nameof(JobPlacementEpochs), JobPlacementEpochs, "must be at least 1");
     }
 }

@@ -11,6 +11,7 @@ public sealed record BenchReport(
     ModelFigures Reference,
     ModelFigures Quick,
     ThreadPlacementFigures ThreadPlacement,
+    JobPlacementFigures JobPlacement,
     PeerFigures Peer,
     IReadOnlyList<TargetCheck> Targets,
     long ProcessPeakRssBytes,
@@ -61,6 +62,21 @@ public sealed record ThreadPlacementFigures(
     string Faster);
 
 /// <param name="SettingsMeasured">Every setting, or with --peer-best-only the best ones of an earlier bench (then the "best" is that one, not found anew).</param>
+/// <summary>
+/// The main job's training placement measured as it runs: f and g as two `clipmem train` processes at once, one
+/// thread each, against one after the other on all threads. Wall seconds (medians), prepared run directories of
+/// <paramref name="Preset"/> trained for <paramref name="Epochs"/> epochs from scratch.
+/// </summary>
+public sealed record JobPlacementFigures(
+    string Preset,
+    int Epochs,
+    double ConcurrentSeconds,
+    IReadOnlyList<double> ConcurrentRuns,
+    double SequentialSeconds,
+    IReadOnlyList<double> SequentialRuns,
+    double Speedup,
+    string Faster);
+
 public sealed record PeerFigures(
     string Status,
     string? Message,

@@ -41,6 +41,8 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         using var reference = new ModelUnderTest("reference", ClipConfig.BenchReference(vocabulary), data, options);
         using var quick = new ModelUnderTest("quick", ClipConfig.Quick(vocabulary), data, options);
         var twoModels = new List<double>();
+        var jobPlacement = new JobPlacementBench(Path.Combine(outDirectory, "job-placement"), options.JobPlacementPreset, options.JobPlacementEpochs, options.Threads, log);
+        var jobRuns = new List<JobPlacementRun>();
         var peerRuns = new List<PeerRun>();
         for (int run = 1; run <= options.Runs; run++)
         {
@@ -55,6 +57,9 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
             {
                 twoModels.Add(ThreadPlacementBench.TwoModelsOneThreadEach(quick.Training, quick.Second, options.BareSteps, options.WarmupSteps, options.Threads));
                 log.WriteLine($"bench: run {run}/{options.Runs} quick, two models x 1 thread: {twoModels[^1]:F0} samples/s combined");
+                jobRuns.Add(jobPlacement.MeasureOnce());
+                log.WriteLine($"bench: run {run}/{options.Runs} the job's training ({options.JobPlacementPreset}, {options.JobPlacementEpochs} epochs): " +
+                              $"f and g at once x 1 thread {jobRuns[^1].ConcurrentSeconds:F1} s, one after the other x {options.Threads} threads {jobRuns[^1].SequentialSeconds:F1} s");
             }
             if (peerAbsent is null)
             {
@@ -76,6 +81,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         var referenceFigures = reference.Figures(machine.BestMatmulGflops);
         var quickFigures = quick.Figures(machine.BestMatmulGflops);
         var placement = Placement(quickFigures, twoModels);
+        var jobFigures = JobPlacementSummary(options, jobRuns);
         var peerFigures = PeerSummary(peer, peerAbsent, peerRuns, referenceFigures, options);
         var report = new BenchReport(
             RunDirectory.Versions(),
@@ -83,7 +89,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
                 $"one model on {options.Threads} threads for every figure except thread_placement's two-model figure (1 thread each)"),
             new BenchSettings(options.Runs, options.BatchSize, options.WarmupSteps, options.BareSteps, options.PipelineSteps, options.PipelineImages,
                 options.ScoringSamples, options.ScoringViews, vocabulary, options.Seed),
-            machine, referenceFigures, quickFigures, placement, peerFigures,
+            machine, referenceFigures, quickFigures, placement, jobFigures, peerFigures,
             Targets(referenceFigures, peerFigures),
             // VmHWM was reset between phases, so the process's peak is the largest phase peak.
             new[] { referenceFigures.PeakRssBytes, quickFigures.PeakRssBytes, PeakMemory.PeakBytes() }.Max(),
@@ -112,6 +118,18 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         double speedup = two / quick.BareStepSamplesPerSecond;
         return new ThreadPlacementFigures(quick.Name, quick.BareStepSamplesPerSecond, two, twoModels, speedup,
             speedup > 1 ? "two models, one thread each" : "one model, all threads");
+    }
+
+    private static JobPlacementFigures JobPlacementSummary(BenchOptions options, List<JobPlacementRun> runs)
+    {
+        if (runs.Count == 0)
+            return new JobPlacementFigures(options.JobPlacementPreset, options.JobPlacementEpochs, double.NaN, [], double.NaN, [], double.NaN, "not measured");
+        var concurrent = runs.Select(r => r.ConcurrentSeconds).ToList();
+        var sequential = runs.Select(r => r.SequentialSeconds).ToList();
+        double speedup = BenchStatistics.Median(sequential) / BenchStatistics.Median(concurrent);
+        return new JobPlacementFigures(options.JobPlacementPreset, options.JobPlacementEpochs, BenchStatistics.Median(concurrent), concurrent,
+            BenchStatistics.Median(sequential), sequential, speedup,
+            speedup > 1 ? "f and g at once, one thread each (the main job's default)" : $"one after the other, {options.Threads} threads each (reproduce --sequential)");
     }
 
     private static PeerFigures PeerSummary(PyTorchPeer peer, string? absent, List<PeerRun> runs, ModelFigures reference, BenchOptions options)

@@ -31,6 +31,9 @@ public static class BenchTable
         var p = r.ThreadPlacement;
         o.WriteLine($"thread placement ({p.Model}): one model x {r.Threads.TorchThreads} threads {p.OneModelAllThreadsSamplesPerSecond:F1} samples/s; " +
                     $"two models x 1 thread {p.TwoModelsOneThreadEachSamplesPerSecond:F1} samples/s combined ({p.Speedup:F2}x; faster: {p.Faster})");
+        var j = r.JobPlacement;
+        o.WriteLine($"the job's training ({j.Preset}, {j.Epochs} epochs, f and g as processes): at once x 1 thread {j.ConcurrentSeconds:F1} s; " +
+                    $"one after the other x {r.Threads.TorchThreads} threads {j.SequentialSeconds:F1} s ({j.Speedup:F2}x; faster: {j.Faster})");
         var peer = r.Peer;
         if (peer.Status == "measured")
             o.WriteLine($"PyTorch peer {peer.TorchVersion} ({peer.Threads} threads, {peer.DataLoaderWorkers} DataLoader worker(s)), reference model: " +

@@ -18,7 +18,7 @@ public class BenchRunnerTests
 
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, BenchRunner.ReportName)));
         var root = json.RootElement;
-        foreach (var key in new[] { "versions", "threads", "settings", "machine", "reference", "quick", "thread_placement", "peer", "targets", "process_peak_rss_bytes" })
+        foreach (var key in new[] { "versions", "threads", "settings", "machine", "reference", "quick", "thread_placement", "job_placement", "peer", "targets", "process_peak_rss_bytes" })
             Assert.True(root.TryGetProperty(key, out _), $"bench.json lacks '{key}'");
         Assert.Equal(2, root.GetProperty("threads").GetProperty("torch_threads").GetInt32());
         Assert.True(root.GetProperty("versions").TryGetProperty("libtorch", out _));
@@ -37,6 +37,12 @@ public class BenchRunnerTests
                 Assert.True(figures.GetProperty("bare_step_profile").GetProperty(phase).GetDouble() > 0, $"{model}.bare_step_profile.{phase} is not positive");
         }
         Assert.True(root.GetProperty("thread_placement").GetProperty("two_models_one_thread_each_samples_per_second").GetDouble() > 0);
+        // The job's placement trains real run directories both ways, to the end.
+        var job = root.GetProperty("job_placement");
+        Assert.True(job.GetProperty("concurrent_seconds").GetDouble() > 0 && job.GetProperty("sequential_seconds").GetDouble() > 0);
+        foreach (string way in new[] { "run1-concurrent", "run1-sequential" })
+            foreach (string model in new[] { "f", "g" })
+                Assert.True(Directory.GetDirectories(Path.Combine(dir.Path, "job-placement", way, model, "checkpoints"), "step-*").Length > 0, $"{way}: {model} has no checkpoint");
         Assert.Equal("skipped", root.GetProperty("peer").GetProperty("status").GetString());
         Assert.Equal(4, root.GetProperty("targets").GetArrayLength());
         Assert.Contains("targets (reference model):", output.ToString());
