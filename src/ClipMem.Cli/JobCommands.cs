@@ -141,7 +141,8 @@ public sealed class ExperimentOptions
     private readonly Option<string?> _precision = new("--precision")
     {
         Description = "Matrix products of the transformer blocks: fp32 (default), bf16 (fp32 master weights, norms, softmax and loss; needs AVX512-BF16 or AMX on a CPU) " +
-                      "or auto (bf16 where the CPU has it or on CUDA, else fp32). Part of the config, so each precision has its own run directory.",
+                      "or auto (on a CPU with bf16: bf16 training, fp32 scoring, each the faster there; on CUDA bf16; else fp32). " +
+                      "Part of the config (recipe.precision, scoring.precision), so each precision has its own run directory.",
     };
 
     public void AddTo(Command command)
@@ -168,26 +169,19 @@ public sealed class ExperimentOptions
         if (Given(parse, _seed)) config = config with { Seed = parse.GetValue(_seed) };
         if (parse.GetValue(_epochs) is { } epochs) config = config.WithEpochs(epochs);
         if (parse.GetValue(_precision) is { } precision)
-            config = config with { Recipe = config.Recipe with { Precision = ParsePrecision(precision, parse.GetValue(_device)!) } };
+        {
+            var (training, scoring) = ClipMem.Models.PrecisionChoice.For(precision, parse.GetValue(_device)!, ClipMem.Common.MachineInfo.HasBf16);
+            config = config with { Recipe = config.Recipe with { Precision = training }, Scoring = config.Scoring with { Precision = scoring } };
+        }
         if (parse.GetValue(_noise) is { } sigma) config = config.With(sigma == 0 ? null : new ClipMem.Experiments.Mitigations.TextEmbeddingNoise(sigma));
         var runtime = new RuntimeOptions(parse.GetValue(_device)!, parse.GetValue(_threads), !parse.GetValue(_sequential));
-        if (config.Recipe.Precision == ClipMem.Models.MatmulPrecision.Bf16 && runtime.Device == "cpu" && !ClipMem.Common.MachineInfo.HasBf16)
+        if ((config.Recipe.Precision == ClipMem.Models.MatmulPrecision.Bf16 || config.Scoring.Precision == ClipMem.Models.MatmulPrecision.Bf16)
+            && runtime.Device == "cpu" && !ClipMem.Common.MachineInfo.HasBf16)
             throw new ArgumentException($"bf16 was asked for, but this CPU ({ClipMem.Common.MachineInfo.Describe()}) has no AVX512-BF16 or AMX: its bf16 products are emulated and far slower than fp32. Use --precision fp32.");
         return (config, runtime, parse.GetValue(_out) ?? RunDirectory.DefaultPath(config));
     }
 
     private static bool Given<T>(ParseResult parse, Option<T> option) => parse.GetResult(option) is { Implicit: false };
-
-    // auto: bf16 where it was measured faster (quick: training 1.5-1.75x) and close in science (3 seeds: clean-pair
-    // gaps within each other's CIs, S_C - S_I on 2 of 3; CLIPMem Spearman 0.9998 between bf16 and fp32 scoring of
-    // the same models; README), fp32 elsewhere. Not the default, so a preset's numbers do not depend on the machine.
-    private static ClipMem.Models.MatmulPrecision ParsePrecision(string value, string device) => value switch
-    {
-        "fp32" => ClipMem.Models.MatmulPrecision.Fp32,
-        "bf16" => ClipMem.Models.MatmulPrecision.Bf16,
-        "auto" => device == "cuda" || ClipMem.Common.MachineInfo.HasBf16 ? ClipMem.Models.MatmulPrecision.Bf16 : ClipMem.Models.MatmulPrecision.Fp32,
-        _ => throw new ArgumentException($"--precision {value}: allowed values are fp32, bf16 and auto."),
-    };
 }
 
 /// <summary>`clipmem config`: prints a preset's full config as JSON, the file `--config` reads.</summary>

@@ -157,8 +157,10 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
     private TrainedModels Load(ExperimentData data, double seconds, double samplesPerSecond)
     {
         var context = Runner.Context(data);
+        // Trained in the recipe's precision, embedded in the scoring's (ScoringSettings.Precision).
         var f = (ClipModel)Runner.Load("f", data);
         var g = (ClipModel)Runner.Load("g", data);
+        f.Precision = g.Precision = config.Scoring.Precision;
         return new TrainedModels(f, g, _clip.Tokenizer(context), _clip.Images(context), context.Device, seconds, samplesPerSecond);
     }
 

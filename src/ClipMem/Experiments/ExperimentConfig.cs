@@ -103,6 +103,7 @@ public sealed record ExperimentConfig(
         var node = JsonSerializer.SerializeToNode(identity, Json.Line)!;
         // fp32 was the only precision before the setting existed: leaving it out keeps those runs' hashes.
         if (Recipe.Precision == Models.MatmulPrecision.Fp32) node["recipe"]!.AsObject().Remove("precision");
+        if (Scoring.Precision == Models.MatmulPrecision.Fp32) node["scoring"]!.AsObject().Remove("precision");
         var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(node.ToJsonString(Json.Line)));
         return Convert.ToHexStringLower(bytes)[..16];
     }

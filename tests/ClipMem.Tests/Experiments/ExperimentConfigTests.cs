@@ -168,7 +168,8 @@ public class ExperimentConfigTests
         string run = Path.Combine(dir.Path, "run");
         (code, _, error) = CliCalls.Run("prepare", "--preset", "tiny", "--precision", "auto", "--out", run);
         Assert.True(code == CliApp.ExitOk, error);
-        var expected = ClipMem.Common.MachineInfo.HasBf16 ? ClipMem.Models.MatmulPrecision.Bf16 : ClipMem.Models.MatmulPrecision.Fp32;
-        Assert.Equal(expected, ClipMemRuns.ReadConfig(Path.Combine(run, RunDirectory.ConfigFile)).Recipe.Precision);
+        var expected = ClipMem.Models.PrecisionChoice.For("auto", "cpu", ClipMem.Common.MachineInfo.HasBf16);
+        var recorded = ClipMemRuns.ReadConfig(Path.Combine(run, RunDirectory.ConfigFile));
+        Assert.Equal(expected, (recorded.Recipe.Precision, recorded.Scoring.Precision));
     }
 }
