@@ -70,6 +70,8 @@ public static class WebDatasetLoader
         var byKey = new Dictionary<string, KeyMembers>(StringComparer.Ordinal);
         var order = new List<(string, KeyMembers)>();
         if (!File.Exists(shard)) throw new DataFormatException(shard, null, "shard file is missing");
+        // The last member read whole, so damage further on is placed: the header after it, at the next 512-byte block.
+        (string Name, long End)? last = null;
         try
         {
             using var stream = new FileStream(shard, FileMode.Open, FileAccess.Read, FileShare.Read);
@@ -91,6 +93,7 @@ public static class WebDatasetLoader
                 if (entry.DataOffset + entry.Length > shardLength)
                     throw new DataFormatException(shard, null,
                         $"truncated: member {entry.Name} needs bytes up to {entry.DataOffset + entry.Length:N0}, the shard has {shardLength:N0}");
+                last = (entry.Name, (entry.DataOffset + entry.Length + 511) / 512 * 512);
                 var (key, extension) = SplitMemberName(entry.Name);
                 if (!byKey.TryGetValue(key, out var members))
                 {
@@ -112,7 +115,8 @@ public static class WebDatasetLoader
         catch (Exception e) when (e is not (DataFormatException or OutOfMemoryException))
         {
             // System.Formats.Tar also throws OverflowException and NullReferenceException on damaged headers (found by the mutation fuzzer).
-            throw new DataFormatException(shard, null, $"corrupt or truncated tar shard: {e.Message}", e);
+            string where = last is { } member ? $"the header after member {member.Name} (at byte {member.End:N0})" : "the first header";
+            throw new DataFormatException(shard, null, $"corrupt or truncated tar shard: {where} cannot be read ({e.Message})", e);
         }
         return order;
     }

@@ -171,8 +171,8 @@ public static class BadInputCorpus
             "member 'evil.jpg' is a character device");
         yield return Shard("truncated in a member's data", () => ShardWith()[..1000], "truncated: member 000000000.jpg needs bytes up to");
         yield return Shard("truncated in a header", () => ShardWith()[..2600], "corrupt or truncated tar shard");
-        yield return Shard("member longer than its declared size", () => LongerThanDeclared(ShardWith()), "corrupt or truncated tar shard");
-        yield return Shard("not a tar", () => Utf8(new string('x', 3000)), "corrupt or truncated tar shard");
+        yield return Shard("member longer than its declared size", () => LongerThanDeclared(ShardWith()), "corrupt or truncated tar shard: the header after member");
+        yield return Shard("not a tar", () => Utf8(new string('x', 3000)), "corrupt or truncated tar shard: the first header cannot be read");
         yield return Shard("2 MB caption member", () => Tar(TarMember.File("k.jpg", Jpeg()), TarMember.Text("k.txt", new string('c', 2 << 20))),
             "member k.txt is 2,097,152 bytes, too large for a caption");
         yield return Shard("image member not an image", () => Tar(TarMember.File("k.jpg", Utf8("<html>")), TarMember.Text("k.txt", "x")),
