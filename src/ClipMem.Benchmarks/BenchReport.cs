@@ -61,7 +61,6 @@ public sealed record ThreadPlacementFigures(
     double Speedup,
     string Faster);
 
-/// <param name="SettingsMeasured">Every setting, or with --peer-best-only the best ones of an earlier bench (then the "best" is that one, not found anew).</param>
 /// <summary>
 /// The main job's training placement measured as it runs: f and g as two `clipmem train` processes at once, one
 /// thread each, against one after the other on all threads. Wall seconds (medians), prepared run directories of
@@ -77,6 +76,7 @@ public sealed record JobPlacementFigures(
     double Speedup,
     string Faster);
 
+/// <param name="SettingsMeasured">Every setting, or with --peer-best-only the best ones of an earlier bench (then the "best" is that one, not found anew).</param>
 public sealed record PeerFigures(
     string Status,
     string? Message,

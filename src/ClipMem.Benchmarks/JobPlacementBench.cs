@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ClipMem.Experiments.Jobs;
+using ClipMem.Experiments.LeaveSetOut;
 
 namespace ClipMem.Benchmarks;
 
@@ -36,8 +37,10 @@ public sealed class JobPlacementBench(string folder, string preset, int epochs, 
 
     private double Train(string root, bool concurrently)
     {
-        int each = concurrently ? Math.Max(1, threads / 2) : threads;
-        var jobs = new[] { "f", "g" }.Select(model => new JobSpec($"training {model}",
+        var models = LeaveSetOutRun.ModelNames;
+        // The main job's rule (LeaveSetOutRun.TrainPending): at once, the threads are shared out among the models.
+        int each = concurrently ? Math.Max(1, threads / models.Count) : threads;
+        var jobs = models.Select(model => new JobSpec($"training {model}",
             ["train", Path.GetFullPath(root), "--model", model, "--threads", Text(each)], Path.Combine(root, $"{model}-train.log"))).ToList();
         var clock = Stopwatch.StartNew();
         new JobRunner(log).Run(jobs, concurrently);

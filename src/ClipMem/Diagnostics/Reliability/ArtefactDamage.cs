@@ -88,7 +88,11 @@ public static class ArtefactDamage
         File.WriteAllBytes(path, bytes);
     }
 
-    private static void Truncate(string path) => File.WriteAllBytes(path, File.ReadAllBytes(path)[..(int)(new FileInfo(path).Length / 2)]);
+    private static void Truncate(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+    }
 
     /// <summary>Two checkpoints of a small model; the newer one damaged. A rerun must set it aside and resume from the older one.</summary>
     private static DamageCase Checkpoint(string file, string damage, Action<string> harm) => new("checkpoint", $"{file} {damage}", DamageReaction.FellBack, file, folder =>

@@ -7,7 +7,11 @@ using ClipMem.Common;
 namespace ClipMem.Diagnostics.Reliability;
 
 /// <summary>One corpus case as the document shows it: the message with the case's folder removed.</summary>
-public sealed record CorpusFinding(string Class, string Name, bool ShouldLoad, InputOutcome Outcome, string Message);
+public sealed record CorpusFinding(string Class, string Name, bool ShouldLoad, InputOutcome Outcome, string Message)
+{
+    /// <summary>Loaded when it should load, a clear error when it should not: the only two good outcomes.</summary>
+    public bool AsRequired => Outcome == (ShouldLoad ? InputOutcome.Loaded : InputOutcome.ClearError);
+}
 
 /// <summary>One damaged artefact as the document shows it.</summary>
 public sealed record DamageFinding(string Artefact, string Damage, DamageReaction Expected, DamageReaction Reaction, string Message);
@@ -47,7 +51,7 @@ public sealed record ReliabilityFindings(
 
     /// <summary>Everything that would make a user distrust the workbench: a loader or a rerun that did not do what its case requires.</summary>
     public IEnumerable<string> Problems() =>
-        Corpus.Where(c => c.Outcome != (c.ShouldLoad ? InputOutcome.Loaded : InputOutcome.ClearError)).Select(c => $"{c.Class}: {c.Name}: {c.Outcome}: {c.Message}")
+        Corpus.Where(c => !c.AsRequired).Select(c => $"{c.Class}: {c.Name}: {c.Outcome}: {c.Message}")
             .Concat(Damage.Where(d => d.Reaction != d.Expected).Select(d => $"{d.Artefact}, {d.Damage}: {d.Reaction} (expected {d.Expected}): {d.Message}"))
             .Concat(Fuzz.Failures.Select(f => $"fuzz {f.Target} case {f.Case} ({f.Mutation}): {f.Outcome}: {f.Message}"))
             .Concat(KillResume?.Tally.Where(t => t.Identical != t.Trials).Select(t => $"kill-resume {t.Target}: {t.Identical} of {t.Trials} identical") ?? [])
@@ -110,10 +114,10 @@ public static partial class ReliabilityDocument
             f.Corpus.GroupBy(c => c.Class).Select(g => new[]
             {
                 g.Key, Count(g.Count()), Count(g.Count(c => c.ShouldLoad && c.Outcome == InputOutcome.Loaded)),
-                Count(g.Count(c => !c.ShouldLoad && c.Outcome == InputOutcome.ClearError)), Count(g.Count(c => !Good(c))),
+                Count(g.Count(c => !c.ShouldLoad && c.Outcome == InputOutcome.ClearError)), Count(g.Count(c => !c.AsRequired)),
             })),
         ["input-cases"] = Table(["class", "case", "outcome", "message"],
-            f.Corpus.Select(c => new[] { c.Class, c.Name, Good(c) ? Outcome(c.Outcome) : $"**{Outcome(c.Outcome)}**", c.Message })),
+            f.Corpus.Select(c => new[] { c.Class, c.Name, c.AsRequired ? Outcome(c.Outcome) : $"**{Outcome(c.Outcome)}**", c.Message })),
         ["fuzz"] = $"Seed {f.FuzzSeed}, {f.FuzzCasesPerTarget} mutants per loader, measured with the tables above.\n\n" + FuzzTable(f.Fuzz.Tallies),
         ["fuzz-long"] = f.LongFuzz is { } fuzz
             ? $"Seed {fuzz.Seed}, {fuzz.Seconds.ToString("F0", CultureInfo.InvariantCulture)} s on {fuzz.Machine}.\n\n" + FuzzTable(fuzz.Tally)
@@ -131,8 +135,6 @@ public static partial class ReliabilityDocument
         Table(["loader", "mutants", "loaded", "clear error", "failures"],
             tallies.Select(t => new[] { t.Target, Count(t.Cases), Count(t.Loaded), Count(t.ClearErrors), Count(t.Failures) })
                 .Append(["**all**", Count(tallies.Sum(t => t.Cases)), Count(tallies.Sum(t => t.Loaded)), Count(tallies.Sum(t => t.ClearErrors)), Count(tallies.Sum(t => t.Failures))]));
-
-    private static bool Good(CorpusFinding c) => c.Outcome == (c.ShouldLoad ? InputOutcome.Loaded : InputOutcome.ClearError);
 
     private static string Reaction(DamageFinding d) => d.Reaction == d.Expected ? Words(d.Reaction.ToString()) : $"**{Words(d.Reaction.ToString())}** (must be {Words(d.Expected.ToString())})";
 

@@ -113,7 +113,7 @@ public sealed class ClipParadigm : IParadigm
                 checkpoint = m.Item3 ?? "none",
                 config = context.Run.ConfigHash,
                 views = scoring.Views,
-                precision = f.Precision.ToString(),
+                precision = m.Item2.Precision.ToString(),
                 seed = context.Config.Seed,
                 samples = ids.Count,
             });
