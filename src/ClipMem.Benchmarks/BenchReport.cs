@@ -10,6 +10,7 @@ public sealed record BenchReport(
     MachineLimit Machine,
     ModelFigures Reference,
     ModelFigures Quick,
+    Bf16Figures Bf16,
     ThreadPlacementFigures ThreadPlacement,
     JobPlacementFigures JobPlacement,
     PeerFigures Peer,
@@ -34,8 +35,10 @@ public sealed record StepProfile(double ForwardMs, double BackwardMs, double Opt
     public double TotalMs => ForwardMs + BackwardMs + OptimizerMs;
 }
 
+/// <param name="Precision">The transformer blocks' matmul format (fp32 or bf16; <see cref="ClipMem.Models.MatmulPrecision"/>).</param>
 public sealed record ModelFigures(
     string Name,
+    string Precision,
     string Architecture,
     long Parameters,
     double TrainingGflopPerSample,
@@ -52,6 +55,20 @@ public sealed record ModelFigures(
     long PeakRssBytes,
     StepProfile? BareStepProfile,
     EmbeddingTimings? ScoringTimings = null);
+
+/// <summary>
+/// The same models with bf16 matrix products, measured in the same runs as the fp32 figures (interleaved), where
+/// the CPU has bf16 arithmetic; elsewhere skipped, with why.
+/// </summary>
+public sealed record Bf16Figures(string Status, string? Message, IReadOnlyList<Bf16Speedup> Models);
+
+/// <param name="Bf16">The model's figures in bf16.</param>
+/// <param name="BareStepSpeedup">bf16 over fp32 samples/s of the bare step; likewise the pipeline and scoring (views/s).</param>
+/// <param name="AutoScoringOverTraining">
+/// The scoring ratio as `--precision auto` runs on a CPU with bf16: fp32 scoring views/s over bf16 bare-step samples/s.
+/// </param>
+public sealed record Bf16Speedup(string Model, ModelFigures Bf16, double BareStepSpeedup, double PipelineSpeedup, double ScoringSpeedup,
+    double AutoScoringOverTraining);
 
 public sealed record ThreadPlacementFigures(
     string Model,

@@ -40,17 +40,21 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
 
         using var reference = new ModelUnderTest("reference", ClipConfig.BenchReference(vocabulary), data, options);
         using var quick = new ModelUnderTest("quick", ClipConfig.Quick(vocabulary), data, options);
+        // bf16 only where the CPU computes it: elsewhere libtorch emulates it far slower, and training refuses it.
+        using var referenceBf16 = MachineInfo.HasBf16 ? new ModelUnderTest(reference.Name, reference.Config, data, options, MatmulPrecision.Bf16) : null;
+        using var quickBf16 = MachineInfo.HasBf16 ? new ModelUnderTest(quick.Name, quick.Config, data, options, MatmulPrecision.Bf16) : null;
+        var models = new[] { reference, quick, referenceBf16, quickBf16 }.OfType<ModelUnderTest>().ToList();
         var twoModels = new List<double>();
         var jobPlacement = new JobPlacementBench(Path.Combine(outDirectory, "job-placement"), options.JobPlacementPreset, options.JobPlacementEpochs, options.Threads, log);
         var jobRuns = new List<JobPlacementRun>();
         var peerRuns = new List<PeerRun>();
         for (int run = 1; run <= options.Runs; run++)
         {
-            foreach (var model in new[] { reference, quick })
+            foreach (var model in models)
             {
                 model.MeasureOnce();
                 var t = model.ScoringTimings[^1];
-                log.WriteLine($"bench: run {run}/{options.Runs} {model.Name}: bare {model.BareRuns[^1]:F0}, pipeline {model.PipelineRuns[^1]:F0} samples/s; scoring {model.ScoringRuns[^1]:F0} views/s per model " +
+                log.WriteLine($"bench: run {run}/{options.Runs} {model.Name} {model.Precision.ToString().ToLowerInvariant()}: bare {model.BareRuns[^1]:F0}, pipeline {model.PipelineRuns[^1]:F0} samples/s; scoring {model.ScoringRuns[^1]:F0} views/s per model " +
                               $"(render {t.RenderSeconds:F2} s, stack {t.StackSeconds:F2} s, image towers {t.ImageForwardSeconds:F2} s, text towers {t.TextSeconds:F2} s)");
             }
             if (options.ThreadPlacement)
@@ -80,6 +84,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
 
         var referenceFigures = reference.Figures(machine.BestMatmulGflops);
         var quickFigures = quick.Figures(machine.BestMatmulGflops);
+        var bf16Figures = Bf16Summary(models.Skip(2).ToList(), [referenceFigures, quickFigures], machine.BestMatmulGflops);
         var placement = Placement(quickFigures, twoModels);
         var jobFigures = JobPlacementSummary(options, jobRuns);
         var peerFigures = PeerSummary(peer, peerAbsent, peerRuns, referenceFigures, options);
@@ -89,7 +94,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
                 $"one model on {options.Threads} threads for every figure except thread_placement's two-model figure (1 thread each)"),
             new BenchSettings(options.Runs, options.BatchSize, options.WarmupSteps, options.BareSteps, options.PipelineSteps, options.PipelineImages,
                 options.ScoringSamples, options.ScoringViews, vocabulary, options.Seed),
-            machine, referenceFigures, quickFigures, placement, jobFigures, peerFigures,
+            machine, referenceFigures, quickFigures, bf16Figures, placement, jobFigures, peerFigures,
             Targets(referenceFigures, peerFigures),
             // VmHWM was reset between phases, so the process's peak is the largest phase peak.
             new[] { referenceFigures.PeakRssBytes, quickFigures.PeakRssBytes, PeakMemory.PeakBytes() }.Max(),
@@ -104,10 +109,26 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         int size = bf16.Keys.Single();
         double ratio = bf16[size] / fp32[size];
         string precision = bf16Hardware
-            ? $"training in fp32; this CPU has bf16 arithmetic, bf16 matmul at {size}: {bf16[size]:F1} GFLOP/s ({ratio:F2}x fp32)"
+            ? $"this CPU has bf16 arithmetic, bf16 matmul at {size}: {bf16[size]:F1} GFLOP/s ({ratio:F2}x fp32); every model measured in fp32 and in bf16 " +
+              "(--precision auto trains in bf16 and scores in fp32 here)"
             : $"training in fp32: this CPU has no bf16 arithmetic (no AVX512-BF16/AMX), bf16 matmul at {size}: {bf16[size]:F1} GFLOP/s ({ratio:F2}x fp32), so bf16 would not be faster";
         return new MachineLimit(fp32.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value), fp32.Values.Max(),
             bf16.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value), bf16Hardware, precision);
+    }
+
+    private static Bf16Figures Bf16Summary(IReadOnlyList<ModelUnderTest> bf16, IReadOnlyList<ModelFigures> fp32, double matmulGflops)
+    {
+        if (bf16.Count == 0)
+            return new Bf16Figures("skipped", "this CPU has no bf16 arithmetic (no AVX512-BF16/AMX): training and scoring stay fp32", []);
+        var speedups = bf16.Zip(fp32, (model, f) =>
+        {
+            // MFU stays against the fp32 matmul rate, the figure the target is set on.
+            var b = model.Figures(matmulGflops);
+            return new Bf16Speedup(model.Name, b, b.BareStepSamplesPerSecond / f.BareStepSamplesPerSecond,
+                b.FullPipelineSamplesPerSecond / f.FullPipelineSamplesPerSecond, b.ScoringViewsPerSecondPerModel / f.ScoringViewsPerSecondPerModel,
+                f.ScoringViewsPerSecondPerModel / b.BareStepSamplesPerSecond);
+        }).ToList();
+        return new Bf16Figures("measured", null, speedups);
     }
 
     private static ThreadPlacementFigures Placement(ModelFigures quick, List<double> twoModels)

@@ -13,18 +13,23 @@ public static class BenchTable
         o.WriteLine($"precision: {r.Machine.Precision}");
         o.WriteLine($"native allocator keeps freed memory for reuse: {(r.NativeAllocatorKeepsFreedMemory ? "yes" : "no")}");
         o.WriteLine();
-        o.WriteLine($"{"model",-10} {"params",9} {"GFLOP/smp",10} {"bare smp/s",11} {"pipeline smp/s",15} {"score views/s",14} {"MFU",6} {"score/train",12} {"peak RSS",9}");
-        foreach (var m in new[] { r.Reference, r.Quick })
-            o.WriteLine($"{m.Name,-10} {m.Parameters,9:N0} {m.TrainingGflopPerSample,10:F3} {m.BareStepSamplesPerSecond,11:F1} {m.FullPipelineSamplesPerSecond,15:F1} " +
+        o.WriteLine($"{"model",-15} {"params",9} {"GFLOP/smp",10} {"bare smp/s",11} {"pipeline smp/s",15} {"score views/s",14} {"MFU",6} {"score/train",12} {"peak RSS",9}");
+        var models = new[] { r.Reference, r.Quick }.Concat(r.Bf16.Models.Select(s => s.Bf16)).ToList();
+        foreach (var m in models)
+            o.WriteLine($"{m.Name + (m.Precision == "fp32" ? "" : " " + m.Precision),-15} {m.Parameters,9:N0} {m.TrainingGflopPerSample,10:F3} {m.BareStepSamplesPerSecond,11:F1} {m.FullPipelineSamplesPerSecond,15:F1} " +
                         $"{m.ScoringViewsPerSecondPerModel,14:F1} {m.ModelFlopUtilisation,6:P1} {m.ScoringViewOverTrainingSample,11:F2}x {m.PeakRssBytes / 1048576.0,7:F0}MB");
         o.WriteLine("  (score views/s counts views per model; f and g together score half as many sample-views per second)");
-        foreach (var m in new[] { r.Reference, r.Quick })
+        foreach (var s in r.Bf16.Models)
+            o.WriteLine($"  {s.Model} bf16 / fp32: bare step {s.BareStepSpeedup:F2}x, pipeline {s.PipelineSpeedup:F2}x, scoring {s.ScoringSpeedup:F2}x; " +
+                        $"as --precision auto runs (fp32 scoring, bf16 training) score/train is {s.AutoScoringOverTraining:F2}x");
+        if (r.Bf16.Message is { } why) o.WriteLine($"  bf16: {why}");
+        foreach (var m in models)
             if (m.BareStepProfile is { } sp)
-                o.WriteLine($"  {m.Name} bare step: forward {sp.ForwardMs:F1} ms ({sp.ForwardMs / sp.TotalMs:P0}), backward {sp.BackwardMs:F1} ms ({sp.BackwardMs / sp.TotalMs:P0}), " +
+                o.WriteLine($"  {m.Name} {m.Precision} bare step: forward {sp.ForwardMs:F1} ms ({sp.ForwardMs / sp.TotalMs:P0}), backward {sp.BackwardMs:F1} ms ({sp.BackwardMs / sp.TotalMs:P0}), " +
                             $"optimiser {sp.OptimizerMs:F1} ms ({sp.OptimizerMs / sp.TotalMs:P0})");
-        foreach (var m in new[] { r.Reference, r.Quick })
+        foreach (var m in models)
             if (m.ScoringTimings is { } st)
-                o.WriteLine($"  {m.Name} scoring pass (f and g): rendering views {st.RenderSeconds:F2} s ({st.RenderSeconds / st.TotalSeconds:P0}), " +
+                o.WriteLine($"  {m.Name} {m.Precision} scoring pass (f and g): rendering views {st.RenderSeconds:F2} s ({st.RenderSeconds / st.TotalSeconds:P0}), " +
                             $"stacking {st.StackSeconds:F2} s ({st.StackSeconds / st.TotalSeconds:P0}), image towers {st.ImageForwardSeconds:F2} s " +
                             $"({st.ImageForwardSeconds / st.TotalSeconds:P0}), text towers {st.TextSeconds:F2} s ({st.TextSeconds / st.TotalSeconds:P0})");
         o.WriteLine();

@@ -4,8 +4,10 @@ using ClipMem.Models;
 namespace ClipMem.Benchmarks;
 
 /// <summary>
-/// One model configuration under measurement: a training bench (the model f), a second model g for
-/// scoring and the thread-placement figure, and the per-run figures collected so far.
+/// One model configuration under measurement, in one matmul precision: a training bench (the model f), a
+/// second model g for scoring and the thread-placement figure, and the per-run figures collected so far.
+/// The same seeds give the same initial weights in either precision, so a bf16 instance differs from its
+/// fp32 twin only in how the transformer blocks multiply.
 /// </summary>
 internal sealed class ModelUnderTest : IDisposable
 {
@@ -14,6 +16,7 @@ internal sealed class ModelUnderTest : IDisposable
     private long _peakRss;
 
     public string Name { get; }
+    public MatmulPrecision Precision { get; }
     public ClipConfig Config { get; }
     public TrainingStepBench Training { get; }
     public TrainingStepBench Second { get; }
@@ -23,13 +26,16 @@ internal sealed class ModelUnderTest : IDisposable
     public List<StepProfile> ProfileRuns { get; } = [];
     public List<EmbeddingTimings> ScoringTimings { get; } = [];
 
-    public ModelUnderTest(string name, ClipConfig config, BenchDataset data, BenchOptions options)
+    public ModelUnderTest(string name, ClipConfig config, BenchDataset data, BenchOptions options, MatmulPrecision precision = MatmulPrecision.Fp32)
     {
         Name = name;
+        Precision = precision;
         Config = config;
         _options = options;
         Training = new TrainingStepBench(config, data, options.BatchSize, options.Seed);
         Second = new TrainingStepBench(config, data, options.BatchSize, options.Seed + 1);
+        Training.Model.Precision = precision;
+        Second.Model.Precision = precision;
         _scoring = new ScoringBench(config, data, options.ScoringSamples, options.ScoringViews, options.Seed);
     }
 
@@ -51,7 +57,7 @@ internal sealed class ModelUnderTest : IDisposable
         double bare = BenchStatistics.Median(BareRuns);
         double scoring = BenchStatistics.Median(ScoringRuns);
         double achieved = bare * flops / 1e9;
-        return new ModelFigures(Name, Describe(Config), Training.Model.ParameterCount(), flops / 1e9,
+        return new ModelFigures(Name, Precision.ToString().ToLowerInvariant(), Describe(Config), Training.Model.ParameterCount(), flops / 1e9,
             bare, BareRuns, BenchStatistics.Median(PipelineRuns), PipelineRuns,
             scoring, scoring / 2, ScoringRuns,
             achieved, achieved / matmulGflops, scoring / bare, _peakRss,

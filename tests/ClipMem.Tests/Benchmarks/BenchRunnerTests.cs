@@ -18,7 +18,7 @@ public class BenchRunnerTests
 
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, BenchRunner.ReportName)));
         var root = json.RootElement;
-        foreach (var key in new[] { "versions", "threads", "settings", "machine", "reference", "quick", "thread_placement", "job_placement", "peer", "targets", "process_peak_rss_bytes" })
+        foreach (var key in new[] { "versions", "threads", "settings", "machine", "reference", "quick", "bf16", "thread_placement", "job_placement", "peer", "targets", "process_peak_rss_bytes" })
             Assert.True(root.TryGetProperty(key, out _), $"bench.json lacks '{key}'");
         Assert.Equal(2, root.GetProperty("threads").GetProperty("torch_threads").GetInt32());
         Assert.True(root.GetProperty("versions").TryGetProperty("libtorch", out _));
@@ -36,6 +36,18 @@ public class BenchRunnerTests
             foreach (var phase in new[] { "forward_ms", "backward_ms", "optimizer_ms" })
                 Assert.True(figures.GetProperty("bare_step_profile").GetProperty(phase).GetDouble() > 0, $"{model}.bare_step_profile.{phase} is not positive");
         }
+        // bf16 is measured exactly where the CPU computes it, on the same two models.
+        var bf16 = root.GetProperty("bf16");
+        Assert.Equal(ClipMem.Common.MachineInfo.HasBf16 ? "measured" : "skipped", bf16.GetProperty("status").GetString());
+        var speedups = bf16.GetProperty("models").EnumerateArray().ToList();
+        Assert.Equal(ClipMem.Common.MachineInfo.HasBf16 ? ["reference", "quick"] : [], speedups.Select(s => s.GetProperty("model").GetString()));
+        foreach (var s in speedups)
+        {
+            Assert.Equal("bf16", s.GetProperty("bf16").GetProperty("precision").GetString());
+            foreach (var key in new[] { "bare_step_speedup", "pipeline_speedup", "scoring_speedup", "auto_scoring_over_training" })
+                Assert.True(s.GetProperty(key).GetDouble() > 0, $"bf16 {key} is not positive");
+        }
+        Assert.Equal("fp32", root.GetProperty("reference").GetProperty("precision").GetString());
         Assert.True(root.GetProperty("thread_placement").GetProperty("two_models_one_thread_each_samples_per_second").GetDouble() > 0);
         // The job's placement trains real run directories both ways, to the end.
         var job = root.GetProperty("job_placement");
