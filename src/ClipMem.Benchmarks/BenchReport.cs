@@ -24,10 +24,11 @@ public sealed record ThreadSettings(int TorchThreads, int ProcessorCount, string
 public sealed record BenchSettings(int Runs, int BatchSize, int WarmupSteps, int BareSteps, int PipelineSteps, int PipelineImages,
     int ScoringSamples, int ScoringViews, int VocabularySize, ulong Seed);
 
-/// <param name="Bf16MatmulGflopsBySize">The same square matmul in bfloat16, to show whether bf16 would pay here.</param>
+/// <param name="Bf16MatmulGflopsBySize">The same square matmul in bfloat16: every size where the CPU has bf16 arithmetic, else the smallest, to show it would not pay.</param>
+/// <param name="Bf16BestMatmulGflops">The best of those: the ceiling the bf16 models' utilisation divides by.</param>
 /// <param name="Bf16Hardware">Whether the CPU has bf16 arithmetic (AVX512-BF16 or AMX); without it libtorch converts and computes in fp32.</param>
 public sealed record MachineLimit(IReadOnlyDictionary<string, double> MatmulGflopsBySize, double BestMatmulGflops,
-    IReadOnlyDictionary<string, double> Bf16MatmulGflopsBySize, bool Bf16Hardware, string Precision);
+    IReadOnlyDictionary<string, double> Bf16MatmulGflopsBySize, double Bf16BestMatmulGflops, bool Bf16Hardware, string Precision);
 
 /// <summary>Milliseconds per bare training step by phase: forward (towers and loss), backward, optimiser (AdamW, clamp, read-out, disposal).</summary>
 public sealed record StepProfile(double ForwardMs, double BackwardMs, double OptimizerMs)
@@ -65,7 +66,7 @@ public sealed record Bf16Figures(string Status, string? Message, IReadOnlyList<B
 /// <param name="Bf16">The model's figures in bf16.</param>
 /// <param name="BareStepSpeedup">bf16 over fp32 samples/s of the bare step; likewise the pipeline and scoring (views/s).</param>
 /// <param name="AutoScoringOverTraining">
-/// The scoring ratio as `--precision auto` runs on a CPU with bf16: fp32 scoring views/s over bf16 bare-step samples/s.
+/// The scoring ratio as `--precision auto` runs on this CPU: scoring views/s over bare-step samples/s, each in the precision auto picks for its phase.
 /// </param>
 public sealed record Bf16Speedup(string Model, ModelFigures Bf16, double BareStepSpeedup, double PipelineSpeedup, double ScoringSpeedup,
     double AutoScoringOverTraining);

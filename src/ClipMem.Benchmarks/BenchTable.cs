@@ -10,6 +10,8 @@ public static class BenchTable
                     $"{r.Threads.TorchThreads} torch threads, {r.Threads.ProcessorCount} cores; batch {r.Settings.BatchSize}; medians of {r.Settings.Runs} runs");
         o.WriteLine($"cpu: {r.Versions.GetValueOrDefault("cpu", "not recorded")}");
         o.WriteLine($"machine limit: fp32 matmul {string.Join(", ", r.Machine.MatmulGflopsBySize.Select(kv => $"{kv.Key}: {kv.Value:F1}"))} GFLOP/s (best {r.Machine.BestMatmulGflops:F1})");
+        if (r.Machine.Bf16Hardware)
+            o.WriteLine($"               bf16 matmul {string.Join(", ", r.Machine.Bf16MatmulGflopsBySize.Select(kv => $"{kv.Key}: {kv.Value:F1}"))} GFLOP/s (best {r.Machine.Bf16BestMatmulGflops:F1}; the bf16 rows' MFU is against it)");
         o.WriteLine($"precision: {r.Machine.Precision}");
         o.WriteLine($"native allocator keeps freed memory for reuse: {(r.NativeAllocatorKeepsFreedMemory ? "yes" : "no")}");
         o.WriteLine();
@@ -21,7 +23,7 @@ public static class BenchTable
         o.WriteLine("  (score views/s counts views per model; f and g together score half as many sample-views per second)");
         foreach (var s in r.Bf16.Models)
             o.WriteLine($"  {s.Model} bf16 / fp32: bare step {s.BareStepSpeedup:F2}x, pipeline {s.PipelineSpeedup:F2}x, scoring {s.ScoringSpeedup:F2}x; " +
-                        $"as --precision auto runs (fp32 scoring, bf16 training) score/train is {s.AutoScoringOverTraining:F2}x");
+                        $"as --precision auto runs score/train is {s.AutoScoringOverTraining:F2}x");
         if (r.Bf16.Message is { } why) o.WriteLine($"  bf16: {why}");
         foreach (var m in models)
             if (m.BareStepProfile is { } sp)

@@ -141,7 +141,7 @@ public sealed class ExperimentOptions
     private readonly Option<string?> _precision = new("--precision")
     {
         Description = "Matrix products of the transformer blocks: fp32 (default), bf16 (fp32 master weights, norms, softmax and loss; needs AVX512-BF16 or AMX on a CPU) " +
-                      "or auto (on a CPU with bf16: bf16 training, fp32 scoring, each the faster there; on CUDA bf16; else fp32). " +
+                      "or auto (bf16 for training and scoring where the hardware computes it: a CPU with AVX512-BF16 or AMX, or CUDA; else fp32). " +
                       "Part of the config (recipe.precision, scoring.precision), so each precision has its own run directory.",
     };
 

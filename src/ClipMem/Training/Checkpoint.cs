@@ -7,9 +7,22 @@ namespace ClipMem.Training;
 /// <summary>
 /// What a checkpoint records besides the tensors. <paramref name="EpochLosses"/> holds the step losses of an
 /// epoch interrupted mid-way, so the resumed run's epoch loss averages all of that epoch's steps.
+/// <paramref name="TorchThreads"/> is the thread count the steps ran on (absent in checkpoints written before it
+/// was recorded): libtorch's reductions split by thread, so the same seed on another count gives other weights.
 /// </summary>
 public sealed record CheckpointState(int Step, int Epoch, string ConfigHash, ulong Seed, string RngNote, IReadOnlyList<double>? EpochLosses = null,
-    IReadOnlyDictionary<string, double[]>? EpochNamedLosses = null);
+    IReadOnlyDictionary<string, double[]>? EpochNamedLosses = null, int? TorchThreads = null)
+{
+    /// <summary>
+    /// Why resuming this checkpoint on <paramref name="threads"/> threads will not end with the weights of an
+    /// uninterrupted run, or null when it will. A warning, not a refusal: moving a run to another machine is
+    /// legitimate, it only gives up bit-exactness.
+    /// </summary>
+    public string? ThreadMismatch(string checkpoint, int threads) => TorchThreads is { } written && written != threads
+        ? $"{checkpoint}: written on {written} torch thread{(written == 1 ? "" : "s")}, resuming on {threads}: the run stays valid, but its weights will " +
+          $"differ from an uninterrupted run's (a run is deterministic for a seed and a thread count); resume with --threads {written} to keep them equal"
+        : null;
+}
 
 /// <summary>
 /// Checkpoints as folders (state.json, model.bin, optimizer.bin, checksums.json) written under a temporary

@@ -28,6 +28,9 @@ public sealed class Trainer<TBatch>(ITrainingTask<TBatch> task, TrainingOptions 
     /// <summary>Stops after this many steps (tests use it to simulate an interrupted run).</summary>
     public int? StopAfterStep { get; init; }
 
+    /// <summary>Where warnings go (a resume on another thread count); standard error by default.</summary>
+    public TextWriter Warnings { get; init; } = Console.Error;
+
     public TrainingRunPaths Paths => paths;
 
     public int StepsPerEpoch => task.SampleCount / options.BatchSize;
@@ -60,6 +63,7 @@ public sealed class Trainer<TBatch>(ITrainingTask<TBatch> task, TrainingOptions 
         if (Checkpoint.Latest(paths.Checkpoints) is { } latest)
         {
             var restored = Checkpoint.Restore(latest, model, optimizer, paths.ConfigHash);
+            if (restored.ThreadMismatch(latest, get_num_threads()) is { } mismatch) Warnings.WriteLine(mismatch);
             task.LoadState(latest);
             step = restored.Step;
             if (step % StepsPerEpoch != 0) epochLosses.Restore(restored);
@@ -107,12 +111,12 @@ public sealed class Trainer<TBatch>(ITrainingTask<TBatch> task, TrainingOptions 
                 epochLosses.Clear();
                 bool checkpointDue = options.CheckpointEveryEpochs > 0 && (epoch + 1) % options.CheckpointEveryEpochs == 0;
                 if (checkpointDue || step == TotalSteps)
-                    Checkpoint.Save(paths.Checkpoints, model, optimizer, new CheckpointState(step, epoch + 1, paths.ConfigHash, options.Seed, Checkpoint.RngNote), task.SaveState);
+                    Checkpoint.Save(paths.Checkpoints, model, optimizer, new CheckpointState(step, epoch + 1, paths.ConfigHash, options.Seed, Checkpoint.RngNote, TorchThreads: get_num_threads()), task.SaveState);
             }
             if (StopAfterStep == step)
             {
                 Checkpoint.Save(paths.Checkpoints, model, optimizer,
-                    epochLosses.Into(new CheckpointState(step, epoch, paths.ConfigHash, options.Seed, Checkpoint.RngNote)), task.SaveState);
+                    epochLosses.Into(new CheckpointState(step, epoch, paths.ConfigHash, options.Seed, Checkpoint.RngNote, TorchThreads: get_num_threads())), task.SaveState);
                 break;
             }
         }

@@ -38,10 +38,10 @@ public class ScoringPrecisionTests(TinyRuns runs)
     [Theory]
     [InlineData("fp32", "cpu", true, MatmulPrecision.Fp32, MatmulPrecision.Fp32)]
     [InlineData("bf16", "cpu", false, MatmulPrecision.Bf16, MatmulPrecision.Bf16)]
-    [InlineData("auto", "cpu", true, MatmulPrecision.Bf16, MatmulPrecision.Fp32)]
+    [InlineData("auto", "cpu", true, MatmulPrecision.Bf16, MatmulPrecision.Bf16)]
     [InlineData("auto", "cpu", false, MatmulPrecision.Fp32, MatmulPrecision.Fp32)]
     [InlineData("auto", "cuda", false, MatmulPrecision.Bf16, MatmulPrecision.Bf16)]
-    public void AutoPicksPerPhaseWhatWasMeasuredFaster(string asked, string device, bool cpuHasBf16, MatmulPrecision training, MatmulPrecision scoring) =>
+    public void AutoPicksBf16WhereTheHardwareComputesIt(string asked, string device, bool cpuHasBf16, MatmulPrecision training, MatmulPrecision scoring) =>
         Assert.Equal((training, scoring), PrecisionChoice.For(asked, device, cpuHasBf16));
 
     [Fact]

@@ -83,6 +83,46 @@ public class TrainerTests
     }
 
     [Fact]
+    public void ACheckpointRecordsItsThreadCountAndAResumeOnAnotherCountIsWarnedAbout()
+    {
+        using var dir = new TempDirectory();
+        using (var first = NewModel())
+            NewTrainer(first, dir.Path, 2, stopAfter: 3).Run();  // on the constructor's 1 thread
+        string checkpoint = Checkpoint.Latest(Path.Combine(dir.Path, "checkpoints"))!;
+        Assert.Equal(1, Checkpoint.ReadState(checkpoint).TorchThreads);
+
+        var sameCount = new StringWriter();
+        using (var resumed = NewModel())
+            new Trainer<ClipBatch>(new ClipTrainingTask(resumed, Data.Pipeline(Seed), Seed), Options(2), new TrainingRunPaths(dir.Path, "config-a", "test-run"))
+            {
+                StopAfterStep = 6, Warnings = sameCount,
+            }.Run();
+        Assert.Equal("", sameCount.ToString());
+
+        string resumedFrom = Checkpoint.Latest(Path.Combine(dir.Path, "checkpoints"))!;
+        var otherCount = new StringWriter();
+        torch.set_num_threads(2);
+        try
+        {
+            using var resumed = NewModel();
+            new Trainer<ClipBatch>(new ClipTrainingTask(resumed, Data.Pipeline(Seed), Seed), Options(2), new TrainingRunPaths(dir.Path, "config-a", "test-run"))
+            {
+                Warnings = otherCount,
+            }.Run();
+        }
+        finally
+        {
+            torch.set_num_threads(1);
+        }
+        string warning = otherCount.ToString();
+        Assert.StartsWith(resumedFrom + ": ", warning);
+        Assert.Contains("written on 1 torch thread, resuming on 2", warning);
+        Assert.Contains("--threads 1", warning);
+        // Checkpoints from before the count was recorded resume without a warning.
+        Assert.Null((Checkpoint.ReadState(checkpoint) with { TorchThreads = null }).ThreadMismatch(checkpoint, 2));
+    }
+
+    [Fact]
     public void RefusesACheckpointWrittenForAnotherConfiguration()
     {
         using var dir = new TempDirectory();
