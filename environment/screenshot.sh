@@ -5,7 +5,7 @@ set -euo pipefail
 page=$(readlink -f "$1"); out=$2; size=${3:-1400x2000}
 browser=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$browser" ]; then
-  echo "chromium not found: run environment/setup-optional.sh (installs Debian's chromium)" >&2
+  echo "chromium not found: install Debian's chromium (sudo apt-get install chromium)" >&2
   exit 1
 fi
 profile=$(mktemp -d)

@@ -47,7 +47,8 @@ public sealed record ClipMemSummary(
     double TrainSamplesPerSecond,
     RuntimeOptions Runtime,
     IReadOnlyDictionary<string, string> Versions,
-    IReadOnlyDictionary<string, double>? PhaseSeconds = null)
+    IReadOnlyDictionary<string, double>? PhaseSeconds = null,
+    IReadOnlyList<UnitMemLayerSummary>? UnitMem = null)
 {
     /// <summary>The three Welch tests by the split pair they compare, in the order reports give them.</summary>
     [System.Text.Json.Serialization.JsonIgnore]

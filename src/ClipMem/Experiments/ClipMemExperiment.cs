@@ -127,11 +127,12 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
         var context = Runner.Context(data);
         var (embF, embG) = phases.Time("embedding", () => _clip.Embeddings(models.F, models.G, context, Checkpoints()));
         var utility = phases.Time("utility", () => MeasureUtility(models, data, _clip.Pipeline(context, data.Plan.MembershipOfF), embF));
+        var unitMem = phases.Time("unitmem", () => MeasureUnitMem(models, data));
         var evaluation = new ClipMemEvaluation(config, data, embF, embG);
         double Wall() => runClock is null ? models.Seconds + clock.Elapsed.TotalSeconds : clock.Elapsed.TotalSeconds;
         var summary = phases.Time("summary", () => evaluation.Summarize(rows, utility, Wall(), models.Seconds, models.SamplesPerSecond, runtime));
         // The report shows the time so far; summary.json gets the report's own seconds too.
-        var result = new ClipMemResult(run.Root, config, summary with { PhaseSeconds = phases.Seconds }, rows, data);
+        var result = new ClipMemResult(run.Root, config, summary with { PhaseSeconds = phases.Seconds, UnitMem = unitMem }, rows, data);
         phases.Time("report", () => AtomicFile.WriteAllText(run.PathOf("report.html"), ClipMemReport.Render(result, models.Images)));
         result = result with { Summary = result.Summary with { WallSeconds = Wall(), PhaseSeconds = phases.Seconds } };
         // Written last, so a summary on disk means the report beside it is complete too.
@@ -152,6 +153,19 @@ public sealed class ClipMemExperiment(ExperimentConfig config, RuntimeOptions ru
         var utility = new UtilityEvaluation(config, models.Device, run.PathOf("supervised_reference"), log).Measure(models.F, pipeline, embF, data);
         log.WriteLine($"utility measured in {phase.Elapsed.TotalSeconds:F0} s");
         return utility;
+    }
+
+    /// <summary>
+    /// UnitMem per layer of f's image tower (PAPER.md finding 4) over S_C and as many S_S samples, each averaged over
+    /// K views of the training transform; one row per unit in unitmem.csv.
+    /// </summary>
+    public IReadOnlyList<UnitMemLayerSummary> MeasureUnitMem(TrainedModels models, ExperimentData data)
+    {
+        var measurement = new UnitMemMeasurement(models.Images, config.Data.Resolution, config.Scoring.Views, config.Seed, config.Data.Transform, models.Device);
+        var layers = UnitMemReport.Measure(models.F.Visual, measurement, data, config.Seed, run.PathOf(UnitMemReport.FileName));
+        log.WriteLine("UnitMem of f per layer (median rest; GELU outputs clamped at 0): " +
+                      string.Join(", ", layers.Select(l => l.MeanMedianRest.ToString("F3", System.Globalization.CultureInfo.InvariantCulture))));
+        return layers;
     }
 
     private TrainedModels Load(ExperimentData data, double seconds, double samplesPerSecond)

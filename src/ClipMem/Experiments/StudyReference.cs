@@ -21,6 +21,15 @@ public static class StudyReference
     /// <summary>Linear-probe accuracy on ImageNet of the study's ViT-Base encoders (finding 4).</summary>
     public const double ClipLinearProbe = 0.6311, SslLinearProbe = 0.6145, SupervisedLinearProbe = 0.7938;
 
+    /// <summary>
+    /// Per-layer UnitMem of the study's ViT-Base encoders, first and last of 12 layers (finding 4, approximate readings):
+    /// CLIP rises between the flat SSL curve and the steep supervised one.
+    /// </summary>
+    public static IReadOnlyDictionary<string, (double First, double Last)> UnitMemFirstAndLastLayer { get; } = new Dictionary<string, (double, double)>
+    {
+        ["CLIP"] = (0.272, 0.411), ["SSL (DINO)"] = (0.339, 0.376), ["supervised"] = (0.265, 0.477), ["BLIP"] = (0.290, 0.399),
+    };
+
     /// <summary>The linear-probe line the reports print, e.g. under a utility table.</summary>
     public static string LinearProbes =>
         $"The study reports CLIP {Percent(ClipLinearProbe)}, SSL {Percent(SslLinearProbe)}, supervised {Percent(SupervisedLinearProbe)} on ImageNet.";

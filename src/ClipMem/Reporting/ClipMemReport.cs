@@ -28,6 +28,13 @@ public static class ClipMemReport
             .Append(ClipMemViews.MiscaptionBoxes(result).ToHtml())
             .Append(ClipMemViews.ScoreVsAtypicality(result).ToHtml()).Append("</section>");
 
+        if (s.UnitMem is { Count: > 0 } layers)
+            body.Append("<section><h2>Where in the image tower</h2><p class=\"note\">").Append(HtmlView.Encode(
+                    $"UnitMem (finding 4): how much more each MLP unit fires for its top sample than for the rest, over all of S_C and as many S_S samples. " +
+                    $"Units whose top sample is mis-captioned, by layer: {string.Join(", ", layers.Select(l => l.TopSampleMiscaptionedShare.ToString("P1", System.Globalization.CultureInfo.InvariantCulture)))} " +
+                    $"(the mis-captioned share of those samples is {s.MiscaptionCount / (2.0 * s.SplitSizes["S_C"]):P1}). Per unit in unitmem.csv.")).Append("</p>")
+                .Append(ClipMemViews.UnitMemByLayer(s).ToHtml()).Append("</section>");
+
         body.Append(SampleGallery.Section($"Most memorized candidates (top {galleryCount} of S_C)", ClipMemViews.Tiles(result, candidates.Take(galleryCount), images),
             $"The study shows wrong or vague captions and odd images here (CLIPMem > {StudyReference.MostMemorizedScore})."));
         body.Append(SampleGallery.Section($"Least memorized candidates (bottom {galleryCount} of S_C)", ClipMemViews.Tiles(result, candidates.Reverse().Take(galleryCount), images),

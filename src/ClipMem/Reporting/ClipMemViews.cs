@@ -49,6 +49,23 @@ public static class ClipMemViews
         ]);
     }
 
+    /// <summary>
+    /// UnitMem of f's image tower per layer (both rest statistics) against relative depth, so a tower of any depth sits
+    /// beside the study's 12-layer CLIP, whose first and last readings are joined by a dashed line (no reading between).
+    /// </summary>
+    public static GenericChart UnitMemByLayer(ClipMemSummary s)
+    {
+        var layers = s.UnitMem ?? [];
+        var depth = layers.Select(l => layers.Count == 1 ? 0.0 : l.Layer / (double)(layers.Count - 1)).ToList();
+        var (first, last) = StudyReference.UnitMemFirstAndLastLayer["CLIP"];
+        return Charts.Figure("UnitMem of f's image tower per layer (GELU outputs clamped at 0)", "depth (first block 0, last block 1)", "layer mean UnitMem",
+        [
+            Charts.Line("f, median of the rest (authors' code)", depth, layers.Select(l => l.MeanMedianRest), markers: true),
+            Charts.Line("f, mean of the rest (paper's text)", depth, layers.Select(l => l.MeanMeanRest), markers: true),
+            Charts.Line("study: CLIP ViT-B, layer 1 and 12", [0, 1], [first, last], "#777", dashed: true, markers: true),
+        ]);
+    }
+
     /// <summary>ROC curve of "CLIPMem detects the injected mis-captions" over S_C, with the chance diagonal.</summary>
     public static GenericChart MiscaptionRoc(ClipMemResult result)
     {

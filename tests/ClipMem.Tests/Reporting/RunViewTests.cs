@@ -104,9 +104,14 @@ public class RunViewTests(TinyRuns runs)
         var result = runs.Baseline;
         string page = ClipMemReport.Render(result, new ImageCache(result.Data.Effective, result.Config.Data.Resolution), galleryCount: 2);
         Assert.Single(Regex.Matches(page, Regex.Escape(PlotlyScript.InlineTag()[..300])));
-        Assert.Equal(3, Regex.Matches(page, Regex.Escape("var renderPlotly_")).Count); // Plotly.NET's chart script: histogram, boxes, atypicality
+        Assert.Equal(4, Regex.Matches(page, Regex.Escape("var renderPlotly_")).Count); // Plotly.NET's chart script: histogram, boxes, atypicality, UnitMem
         Assert.DoesNotContain("<script src", page);                                    // nothing fetched: it opens offline
         Assert.DoesNotContain("requirejs", page);
         Assert.Contains("CLIPMem per split (95% bootstrap CIs)", page);                // the one summary view
+        Assert.Contains("UnitMem of f's image tower per layer", page);
+        // A run evaluated before UnitMem existed has no layers: the section is left out, not drawn empty.
+        string older = ClipMemReport.Render(result with { Summary = result.Summary with { UnitMem = null } },
+            new ImageCache(result.Data.Effective, result.Config.Data.Resolution), galleryCount: 2);
+        Assert.DoesNotContain("Where in the image tower", older);
     }
 }

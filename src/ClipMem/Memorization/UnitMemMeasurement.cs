@@ -1,0 +1,73 @@
+using ClipMem.Common;
+using ClipMem.Data;
+using ClipMem.Models;
+using static TorchSharp.torch;
+
+namespace ClipMem.Memorization;
+
+/// <summary>
+/// The activation tables UnitMem reads, for any paradigm's image tower (CLIP, DINO, supervised, BLIP share the
+/// <see cref="VisionTransformer"/>): for each sample k and each block's MLP hidden unit u, mu_k(u) = the unit's
+/// GELU output averaged over the tokens of a view and over <paramref name="views"/> augmented views of the image
+/// (PAPER.md: 10). The views are replayable draws of (seed, sample, view), so two towers measured on the same
+/// samples see the same pixels.
+/// </summary>
+/// <param name="transform">The augmentations the views are drawn from (the run's training transform, as the authors do).</param>
+public sealed class UnitMemMeasurement(ImageCache images, int resolution, int views, ulong seed, AugmentationOptions transform, Device? device = null,
+    int batchSize = 512)
+{
+    public const string DrawPurpose = "unitmem";
+
+    /// <summary>Per block, the row-major [samples, hidden units] table of mu_k(u).</summary>
+    public IReadOnlyList<float[]> Activations(VisionTransformer tower, IReadOnlyList<SampleId> ids)
+    {
+        if (views < 1) throw new ArgumentOutOfRangeException(nameof(views), views, "UnitMem averages over at least one view");
+        var config = tower.Config;
+        var blocks = tower.Blocks;
+        var tables = blocks.Select(b => new float[ids.Count * b.HiddenUnits]).ToArray();
+        int rows = InferenceBatch.TransformerRows(config.GridSize * config.GridSize + 1, config.Width, config.MlpRatio, config.Heads, batchSize, device);
+        int samplesPerBatch = Math.Max(1, rows / views);
+        bool wasTraining = tower.training;
+        tower.eval();
+        try
+        {
+            using var _ = no_grad();
+            for (int start = 0; start < ids.Count; start += samplesPerBatch)
+            {
+                int count = Math.Min(samplesPerBatch, ids.Count - start);
+                var rendered = new RgbImage[count * views];
+                Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>
+                {
+                    var source = images.Get(ids[start + i]);
+                    for (int v = 0; v < views; v++)
+                        rendered[i * views + v] = transform.Draw(seed, ids[start + i], v, DrawPurpose).Apply(source, resolution);
+                });
+                using var scope = NewDisposeScope();
+                var batch = ImageTensors.Stack(rendered, device);
+                var (output, perBlock) = tower.ForwardWithActivations(batch);
+                output.Dispose();
+                for (int b = 0; b < blocks.Count; b++)
+                {
+                    // [count * views, hidden] (already averaged over tokens) -> the mean over each sample's views.
+                    using var activations = perBlock[b];
+                    int hidden = blocks[b].HiddenUnits;
+                    using var mean = activations.view(count, views, hidden).mean([1]).cpu();
+                    mean.data<float>().ToArray().CopyTo(tables[b], start * hidden);
+                }
+            }
+        }
+        finally
+        {
+            tower.train(wasTraining);
+        }
+        return tables;
+    }
+
+    /// <summary>UnitMem of every block of the tower over these samples, with the given rest statistic.</summary>
+    public IReadOnlyList<UnitMemLayer> Measure(VisionTransformer tower, IReadOnlyList<SampleId> ids, UnitMemRest rest) =>
+        Layers(Activations(tower, ids), tower, ids.Count, rest);
+
+    /// <summary>UnitMem of every block from tables already measured (so both rest statistics share one pass).</summary>
+    public static IReadOnlyList<UnitMemLayer> Layers(IReadOnlyList<float[]> tables, VisionTransformer tower, int samples, UnitMemRest rest) =>
+        tables.Select((table, b) => UnitMem.Layer(b, table, samples, tower.Blocks[b].HiddenUnits, rest)).ToList();
+}
