@@ -91,7 +91,7 @@ public sealed class UtilityEvaluation(ExperimentConfig config, Device device, st
         using var classifier = new SupervisedClassifier(vision, probe.Classes.Count);
         classifier.to(device);
         var task = new SupervisedTrainingTask(classifier, trainImages, trainIds, probe.Classes, resolution,
-            config.Data.Transform with { FlipProbability = 0 }, config.Seed);
+            config.Data.Transform with { FlipProbability = 0 }, config.Seed, device);
         var options = new TrainingOptions(config.Utility.ProbeEpochs, Math.Min(recipe.BatchSize, trainIds.Count / 2), recipe.LearningRate, recipe.WeightDecay, Seed: config.Seed);
         // Kept in the run directory, so a re-run reuses the trained reference like it reuses f and g.
         new Trainer<LabelledBatch>(task, options, new TrainingRunPaths(workDirectory, config.Hash(), "supervised")).Run();

@@ -31,13 +31,24 @@ public sealed class ClipTrainingTask(ClipModel model, ClipDataPipeline data, ulo
         _lastTextRms = TorchScalars.Squared(detached).mean().sqrt().item<float>();
         if (textNoiseSigma > 0)
         {
-            // A generator per step keyed by the run seed: the noise replays exactly on resume.
-            using var generator = new Generator(DeterministicRandom.For(seed, "text-noise", step).NextUInt64() >> 1);
             using var sigma = textNoiseSigma.ToScalar();
-            rawText = rawText.add(randn(rawText.shape, generator: generator, device: rawText.device), sigma);
+            rawText = rawText.add(TextNoise(rawText.shape, seed, step, rawText.device), sigma);
         }
         var text = functional.normalize(rawText, dim: -1);
         return new Dictionary<string, Tensor> { ["contrastive"] = ClipLoss.Mean(images, text, model.Temperature()) };
+    }
+
+    /// <summary>
+    /// The text-embedding noise of one step, N(0, 1) before scaling by sigma, on <paramref name="device"/>. A generator per
+    /// step keyed by the run seed, so the noise replays exactly on resume. The generator is a CPU one, which libtorch refuses
+    /// for a CUDA tensor, so the noise is drawn on the CPU and then moved: the same noise on every device.
+    /// </summary>
+    public static Tensor TextNoise(long[] shape, ulong seed, int step, Device device)
+    {
+        using var generator = new Generator(DeterministicRandom.For(seed, "text-noise", step).NextUInt64() >> 1);
+        var noise = randn(shape, generator: generator);
+        if (device.type == DeviceType.CPU) return noise;
+        using (noise) return noise.to(device);
     }
 
     public void AfterStep(int step) => model.ClampLogitScale();

@@ -20,9 +20,10 @@ public sealed class LabelledBatch(Tensor images, Tensor labels) : ITrainingBatch
 }
 
 /// <summary>Single-label supervised training of a ViT classifier: cross-entropy on the first label of each sample.</summary>
+/// <param name="device">Where the model is: every batch is built there (null: the CPU).</param>
 public sealed class SupervisedTrainingTask(
     SupervisedClassifier model, ImageCache images, IReadOnlyList<SampleId> members, IReadOnlyList<string> classes,
-    int resolution, AugmentationOptions augmentation, ulong seed) : ITrainingTask<LabelledBatch>
+    int resolution, AugmentationOptions augmentation, ulong seed, Device? device = null) : ITrainingTask<LabelledBatch>
 {
     private readonly Dictionary<string, int> _classIndex = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
 
@@ -42,7 +43,7 @@ public sealed class SupervisedTrainingTask(
             labels[b] = _classIndex.TryGetValue(label, out int c) ? c
                 : throw new DataFormatException(images.Dataset.Source, id, $"label '{label}' is not among the {classes.Count} classes");
         }
-        return new LabelledBatch(ImageTensors.Stack(views), tensor(labels));
+        return new LabelledBatch(ImageTensors.Stack(views, device), tensor(labels, device: device));
     }
 
     public IReadOnlyDictionary<string, Tensor> Losses(LabelledBatch batch, int step) =>

@@ -38,7 +38,7 @@ public class EndToEndTests
 
         // Everything the run directory promises is there, and summary.json carries the documented keys.
         foreach (var file in new[] { "config.json", "splits.csv", "miscaptions.csv", "membership_f.txt", "membership_g.txt", "tokenizer.json",
-                     "embeddings_f.bin", "embeddings_g.bin", "scores.csv", "scores.parquet", "summary.json", "report.html", "f/metrics.jsonl" })
+                     "embeddings_f.bin", "embeddings_g.bin", "scores.csv", "scores.parquet", "unitmem.csv", "summary.json", "report.html", "f/metrics.jsonl" })
             Assert.True(File.Exists(Path.Combine(dir.Path, file)), $"{file} is missing");
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "summary.json")));
         foreach (var key in new[] { "clipmem_mean", "clipmem_ci95", "miscaption_auroc", "miscaption_precision_at_k", "linear_probe_acc",
@@ -47,7 +47,7 @@ public class EndToEndTests
         Assert.Equal(2, summary.RootElement.GetProperty("clipmem_ci95").GetProperty("S_C").GetArrayLength());
         // Every stage of the job is timed, in the order it ran, and the stages fit inside the wall time.
         var phases = summary.RootElement.GetProperty("phase_seconds").EnumerateObject().Select(p => (p.Name, p.Value.GetDouble())).ToList();
-        Assert.Equal(["data", "tokenizer", "training", "embedding", "scoring", "utility", "summary", "report"], phases.Select(p => p.Name));
+        Assert.Equal(["data", "tokenizer", "training", "embedding", "scoring", "utility", "unitmem", "summary", "report"], phases.Select(p => p.Name));
         Assert.All(phases, p => Assert.True(p.Item2 >= 0, $"{p.Name}: {p.Item2} s"));
         Assert.InRange(phases.Sum(p => p.Item2), 0.5 * s.WallSeconds, s.WallSeconds);
         Assert.True(phases.Single(p => p.Name == "training").Item2 >= s.TrainSeconds * 0.5, "training phase shorter than the models' own training");
