@@ -1,4 +1,3 @@
-using ClipMem.Common;
 using ClipMem.Data;
 using ClipMem.Models;
 using static TorchSharp.torch;
@@ -18,48 +17,26 @@ public sealed class UnitMemMeasurement(ImageCache images, int resolution, int vi
 {
     public const string DrawPurpose = "unitmem";
 
+    private readonly TowerViews _views = new(images, resolution, views, seed, transform, DrawPurpose, withEvalView: false, device, batchSize);
+
     /// <summary>Per block, the row-major [samples, hidden units] table of mu_k(u).</summary>
     public IReadOnlyList<float[]> Activations(VisionTransformer tower, IReadOnlyList<SampleId> ids)
     {
-        if (views < 1) throw new ArgumentOutOfRangeException(nameof(views), views, "UnitMem averages over at least one view");
-        var config = tower.Config;
         var blocks = tower.Blocks;
         var tables = blocks.Select(b => new float[ids.Count * b.HiddenUnits]).ToArray();
-        int rows = InferenceBatch.TransformerRows(config.GridSize * config.GridSize + 1, config.Width, config.MlpRatio, config.Heads, batchSize, device);
-        int samplesPerBatch = Math.Max(1, rows / views);
-        bool wasTraining = tower.training;
-        tower.eval();
-        try
+        _views.ForEachBatch(tower, ids, (start, count, batch) =>
         {
-            using var _ = no_grad();
-            for (int start = 0; start < ids.Count; start += samplesPerBatch)
+            var (output, perBlock) = tower.ForwardWithActivations(batch);
+            output.Dispose();
+            for (int b = 0; b < blocks.Count; b++)
             {
-                int count = Math.Min(samplesPerBatch, ids.Count - start);
-                var rendered = new RgbImage[count * views];
-                Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>
-                {
-                    var source = images.Get(ids[start + i]);
-                    for (int v = 0; v < views; v++)
-                        rendered[i * views + v] = transform.Draw(seed, ids[start + i], v, DrawPurpose).Apply(source, resolution);
-                });
-                using var scope = NewDisposeScope();
-                var batch = ImageTensors.Stack(rendered, device);
-                var (output, perBlock) = tower.ForwardWithActivations(batch);
-                output.Dispose();
-                for (int b = 0; b < blocks.Count; b++)
-                {
-                    // [count * views, hidden] (already averaged over tokens) -> the mean over each sample's views.
-                    using var activations = perBlock[b];
-                    int hidden = blocks[b].HiddenUnits;
-                    using var mean = activations.view(count, views, hidden).mean([1]).cpu();
-                    mean.data<float>().ToArray().CopyTo(tables[b], start * hidden);
-                }
+                // [count * views, hidden] (already averaged over tokens) -> the mean over each sample's views.
+                using var activations = perBlock[b];
+                int hidden = blocks[b].HiddenUnits;
+                using var mean = activations.view(count, views, hidden).mean([1]).cpu();
+                mean.data<float>().ToArray().CopyTo(tables[b], start * hidden);
             }
-        }
-        finally
-        {
-            tower.train(wasTraining);
-        }
+        });
         return tables;
     }
 

@@ -21,6 +21,9 @@ public sealed class SupervisedClassifier : Module<Tensor, Tensor>
 
     public VisionTransformer Visual => visual;
 
+    /// <summary>The width of the head: one logit per class.</summary>
+    public int Classes => (int)head.weight!.shape[0];
+
     public override Tensor forward(Tensor images)
     {
         using var features = visual.ForwardFeatures(images);
