@@ -113,7 +113,7 @@ public class ParadigmSeamTests
     public void AnUnknownParadigmNamesTheKnownOnes()
     {
         var error = Assert.Throws<ArgumentException>((ExperimentPreset.Tiny with { Model = ExperimentPreset.Tiny.Model with { Paradigm = "dino" } }).Validate);
-        Assert.Contains("paradigm = dino: allowed values are clip", error.Message);
+        Assert.Contains("paradigm = dino: allowed values are clip, supervised", error.Message);
         Assert.IsType<ClipParadigm>(ParadigmCatalog.Create("clip"));
     }
 }

@@ -6,6 +6,7 @@ public static class ParadigmCatalog
     private static readonly Dictionary<string, Func<IParadigm>> Known = new(StringComparer.Ordinal)
     {
         [ClipParadigm.ParadigmName] = () => new ClipParadigm(),
+        [SupervisedParadigm.ParadigmName] = () => new SupervisedParadigm(),
     };
 
     public static IReadOnlyCollection<string> Names => Known.Keys;
