@@ -33,13 +33,14 @@ public class WorkflowNotebookTests(TinyRuns runs)
         var run = await NotebookRuns.RunAsync("03-clipmem.dib", new() { ["preset"] = "tiny", ["seed"] = "0", ["runDirectory"] = result.RunDirectory });
 
         var html = Html(run);
-        Assert.Equal(8, Count(html, NotebookRuns.ChartMarker));   // histogram, means, ROC, boxes, atypicality, caption length, similarity f and g
+        Assert.Equal(9, Count(html, NotebookRuns.ChartMarker));   // histogram, means, ROC, boxes, atypicality, caption length, similarity f and g, UnitMem
         Assert.Equal(2, Count(html, "clipmem-table-"));  // split statistics, S_C frame
         Assert.Single(html, h => h.Contains("AUROC", StringComparison.Ordinal) && h.Contains("study (follow-up)", StringComparison.Ordinal));
         Assert.Equal(4, html.Count(h => h.Contains("class=\"tile\"", StringComparison.Ordinal))); // most, least, mis-captioned, atypical
         var mis = Assert.Single(html, h => h.Contains("Mis-captioned S_C samples", StringComparison.Ordinal));
         Assert.Equal(result.Summary.MiscaptionCount, mis.Split("class=\"tile\"").Length - 1);
         Assert.Contains("study S_C", string.Concat(html));       // the study's split means drawn on the histogram
+        Assert.Contains("study: CLIP ViT-B, layer 1 and 12", string.Concat(html)); // UnitMem beside the study's readings
     }
 
     [Fact]
