@@ -21,17 +21,9 @@ public sealed class SupervisedMemMeasurement(ImageCache images, int resolution, 
     {
         int classes = classifier.Classes;
         var table = new float[ids.Count * classes];
-        bool wasTraining = classifier.training;
-        classifier.eval();
-        try
-        {
-            _views.ForEachBatch(classifier.Visual, ids, (start, count, batch) =>
-                classifier.forward(batch).sigmoid().view(count, views, classes).mean([1]).cpu().data<float>().ToArray().CopyTo(table, start * classes));
-        }
-        finally
-        {
-            classifier.train(wasTraining);
-        }
+        // The pass puts the tower in eval mode (and back); the linear head has no mode of its own.
+        _views.ForEachBatch(classifier.Visual, ids, (start, count, batch) =>
+            classifier.forward(batch).sigmoid().view(count, views, classes).mean([1]).cpu().data<float>().ToArray().CopyTo(table, start * classes));
         return table;
     }
 

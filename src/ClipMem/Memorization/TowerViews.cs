@@ -15,14 +15,12 @@ namespace ClipMem.Memorization;
 public sealed class TowerViews(ImageCache images, int resolution, int views, ulong seed, AugmentationOptions transform, string purpose,
     bool withEvalView = false, Device? device = null, int batchSize = 512)
 {
-    public int Views => views;
-
-    /// <summary>Rows per sample in a batch: the views, then the eval view if asked for.</summary>
-    public int RowsPerSample => views + (withEvalView ? 1 : 0);
+    // Rows per sample in a batch: the views, then the eval view if asked for.
+    private int RowsPerSample => views + (withEvalView ? 1 : 0);
 
     /// <summary>
     /// Runs <paramref name="consume"/> on every batch, in sample order: (first sample's index, sample count, the stacked
-    /// views [count * RowsPerSample, 3, resolution, resolution], sample-major). The tower is put in eval mode and gradients
+    /// views [count * (views + the eval view if asked), 3, resolution, resolution], sample-major). The tower is put in eval mode and gradients
     /// are off for the whole pass; the tower's mode is restored after. The batch is freed when consume returns.
     /// </summary>
     public void ForEachBatch(VisionTransformer tower, IReadOnlyList<SampleId> ids, Action<int, int, Tensor> consume)

@@ -40,11 +40,7 @@ public sealed class UnitMemMeasurement(ImageCache images, int resolution, int vi
         return tables;
     }
 
-    /// <summary>UnitMem of every block of the tower over these samples, with the given rest statistic.</summary>
-    public IReadOnlyList<UnitMemLayer> Measure(VisionTransformer tower, IReadOnlyList<SampleId> ids, UnitMemRest rest) =>
-        Layers(Activations(tower, ids), tower, ids.Count, rest);
-
-    /// <summary>UnitMem of every block from tables already measured (so both rest statistics share one pass).</summary>
+    /// <summary>UnitMem of every block from the measured tables (one pass serves both rest statistics).</summary>
     public static IReadOnlyList<UnitMemLayer> Layers(IReadOnlyList<float[]> tables, VisionTransformer tower, int samples, UnitMemRest rest) =>
         tables.Select((table, b) => UnitMem.Layer(b, table, samples, tower.Blocks[b].HiddenUnits, rest)).ToList();
 }
