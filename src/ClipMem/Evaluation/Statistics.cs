@@ -79,6 +79,32 @@ public static class Statistics
     public static double StudentTUpperTail(double t, double df) =>
         0.5 * RegularizedIncompleteBeta(df / 2, 0.5, df / (df + t * t));
 
+    /// <summary>
+    /// The mean of a few per-seed values with its Student-t interval (mean +- t_{df, (1+level)/2} s / sqrt(n)): what a
+    /// claim over 3 seeds rests on. One value has no spread: its interval is the value itself, NaN-free but degenerate.
+    /// </summary>
+    public static ConfidenceInterval StudentTMean(IReadOnlyList<double> values, double level = 0.95)
+    {
+        if (values.Count == 0) throw new ArgumentException("Interval of an empty set.");
+        double mean = values.Average();
+        if (values.Count == 1) return new ConfidenceInterval(mean, mean, mean);
+        double half = StudentTQuantile(1 - (1 - level) / 2, values.Count - 1) * Math.Sqrt(Variance(values) / values.Count);
+        return new ConfidenceInterval(mean, mean - half, mean + half);
+    }
+
+    /// <summary>The p-quantile (p > 0.5) of Student's t, by bisection on <see cref="StudentTUpperTail"/>.</summary>
+    public static double StudentTQuantile(double p, double df)
+    {
+        if (p is <= 0.5 or >= 1) throw new ArgumentOutOfRangeException(nameof(p), p, "only upper quantiles 0.5 < p < 1");
+        double low = 0, high = 1e4;
+        for (int i = 0; i < 200; i++)
+        {
+            double mid = (low + high) / 2;
+            if (StudentTUpperTail(mid, df) > 1 - p) low = mid; else high = mid;
+        }
+        return (low + high) / 2;
+    }
+
     /// <summary>Spearman's rank correlation (Pearson correlation of average ranks).</summary>
     public static double Spearman(IReadOnlyList<double> x, IReadOnlyList<double> y)
     {

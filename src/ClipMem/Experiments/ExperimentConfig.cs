@@ -23,7 +23,8 @@ public sealed record ExperimentConfig(
     ScoringSettings Scoring,
     UtilitySettings Utility,
     IReadOnlyList<Mitigation> Mitigations,
-    ulong Seed = 0)
+    ulong Seed = 0,
+    DinoRecipe? Dino = null)
 {
     /// <summary>The mitigation of this kind the config applies, or null.</summary>
     public T? Mitigation<T>() where T : Mitigation => Mitigations.OfType<T>().SingleOrDefault();
@@ -67,6 +68,7 @@ public sealed record ExperimentConfig(
         foreach (var kind in Mitigations.GroupBy(m => m.Kind).Where(g => g.Count() > 1))
             throw new ArgumentException($"mitigations: '{kind.Key}' appears {kind.Count()} times; each kind is applied once.");
         foreach (var mitigation in Mitigations) mitigation.Validate();
+        Dino?.Validate();
     }
 
     private void ValidateRecipe()
@@ -99,11 +101,14 @@ public sealed record ExperimentConfig(
             utility = Utility,
             mitigations = Mitigations,
             seed = Seed,
+            // DINO's recipe counts for DINO runs only, at its defaults when the config names none.
+            dino = Model.Paradigm == DinoParadigm.ParadigmName ? Dino ?? DinoRecipe.Default : null,
         };
         var node = JsonSerializer.SerializeToNode(identity, Json.Line)!;
         // fp32 was the only precision before the setting existed: leaving it out keeps those runs' hashes.
         if (Recipe.Precision == Models.MatmulPrecision.Fp32) node["recipe"]!.AsObject().Remove("precision");
         if (Scoring.Precision == Models.MatmulPrecision.Fp32) node["scoring"]!.AsObject().Remove("precision");
+        if (node["dino"] is null) node.AsObject().Remove("dino");
         var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(node.ToJsonString(Json.Line)));
         return Convert.ToHexStringLower(bytes)[..16];
     }
@@ -111,7 +116,7 @@ public sealed record ExperimentConfig(
     // A record's generated equality compares the mitigation list by reference; configs are equal by content.
     public bool Equals(ExperimentConfig? other) =>
         other is not null && Preset == other.Preset && Data == other.Data && Model == other.Model && Recipe == other.Recipe &&
-        Scoring == other.Scoring && Utility == other.Utility && Seed == other.Seed && Mitigations.SequenceEqual(other.Mitigations);
+        Scoring == other.Scoring && Utility == other.Utility && Seed == other.Seed && Mitigations.SequenceEqual(other.Mitigations) && Dino == other.Dino;
 
     public override int GetHashCode() => HashCode.Combine(Data, Model, Recipe, Scoring, Utility, Seed, Mitigations.Count);
 }

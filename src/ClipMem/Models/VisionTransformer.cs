@@ -48,10 +48,24 @@ public sealed class VisionTransformer : Module<Tensor, Tensor>
         var x = conv1.forward(images);                       // [B, W, g, g]
         x = x.flatten(2).transpose(1, 2);                    // [B, g*g, W]
         var cls = class_embedding.view(1, 1, -1).expand(x.shape[0], 1, -1);
-        x = cat([cls, x], 1).add(positional_embedding, TorchScalars.One);
+        x = cat([cls, x], 1).add(PositionalEmbeddingFor((int)Math.Round(Math.Sqrt(x.shape[1]))), TorchScalars.One);
         x = ln_pre.forward(x);
         foreach (var block in blocks) x = block.forward(x);
         return ln_post.forward(x.select(1, 0)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The positional embedding for a grid of this side: the learned one at the config's grid; at another (DINO's
+    /// local crops, smaller than the global view) its patch part resampled bicubically to that grid, the class
+    /// token's entry kept, as DINO's interpolate_pos_encoding does.
+    /// </summary>
+    public Tensor PositionalEmbeddingFor(int grid)
+    {
+        int trained = Config.GridSize;
+        if (grid == trained) return positional_embedding;
+        var patches = positional_embedding.narrow(0, 1, trained * trained).view(1, trained, trained, -1).permute(0, 3, 1, 2);
+        var resampled = functional.interpolate(patches, size: [grid, grid], mode: InterpolationMode.Bicubic, align_corners: false);
+        return cat([positional_embedding.narrow(0, 0, 1), resampled.permute(0, 2, 3, 1).reshape(grid * grid, -1)], 0);
     }
 
     public override Tensor forward(Tensor images)

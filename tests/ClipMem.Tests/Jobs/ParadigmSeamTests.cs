@@ -69,6 +69,8 @@ public class ParadigmSeamTests
             Action<TrainingProgress>? progress) =>
             new Trainer<Batch>(new Task((Model)model, members), options with { WeightDecay = 0 }, paths) { Progress = progress }.Run();
 
+        public ClipMem.Models.VisionTransformer ImageTower(nn.Module model) => throw new NotSupportedException("the counting model has no image tower");
+
         public IReadOnlyList<ScoreRecord> Score(nn.Module f, nn.Module g, ParadigmContext context) => [];
     }
 

@@ -63,6 +63,8 @@ public sealed class ClipParadigm : IParadigm
     public nn.Module CreateModel(ParadigmContext context) =>
         new ClipModel(ModelConfig(context.Config, Tokenizer(context).VocabularySize)) { Precision = context.Config.Recipe.Precision };
 
+    public VisionTransformer ImageTower(nn.Module model) => ((ClipModel)model).Visual;
+
     public int Train(nn.Module model, IReadOnlyList<SampleId> members, ParadigmContext context, TrainingOptions options, TrainingRunPaths paths,
         Action<TrainingProgress>? progress)
     {

@@ -8,7 +8,7 @@ namespace ClipMem.Experiments.Paradigms;
 public sealed record ParadigmContext(ExperimentConfig Config, RunDirectory Run, ExperimentData Data, Device Device, TextWriter Log);
 
 /// <summary>
-/// One learning paradigm (CLIP; DINO, supervised and BLIP to come) as the leave-set-out runner
+/// One learning paradigm (CLIP, DINO, supervised; BLIP to come) as the leave-set-out runner
 /// (<see cref="LeaveSetOut.LeaveSetOutRun"/>) uses it. The runner owns everything else: splits and
 /// memberships, one training job per model in its own process, checkpoints and resumption, claims,
 /// derived runs and their reuse of the parent's g. A paradigm supplies only what differs between them.
@@ -37,6 +37,9 @@ public interface IParadigm
     /// </summary>
     int Train(nn.Module model, IReadOnlyList<SampleId> members, ParadigmContext context, TrainingOptions options, TrainingRunPaths paths,
         Action<TrainingProgress>? progress);
+
+    /// <summary>The model's image tower, the ViT every paradigm shares: what UnitMem and the linear probe read.</summary>
+    Models.VisionTransformer ImageTower(nn.Module model);
 
     /// <summary>The paradigm's memorization score of every sample of every split, as long-format rows.</summary>
     IReadOnlyList<ScoreRecord> Score(nn.Module f, nn.Module g, ParadigmContext context);

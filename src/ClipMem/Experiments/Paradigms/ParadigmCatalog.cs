@@ -7,6 +7,7 @@ public static class ParadigmCatalog
     {
         [ClipParadigm.ParadigmName] = () => new ClipParadigm(),
         [SupervisedParadigm.ParadigmName] = () => new SupervisedParadigm(),
+        [DinoParadigm.ParadigmName] = () => new DinoParadigm(),
     };
 
     public static IReadOnlyCollection<string> Names => Known.Keys;

@@ -50,6 +50,8 @@ public sealed class SupervisedParadigm : IParadigm
     public nn.Module CreateModel(ParadigmContext context) =>
         new SupervisedClassifier(ClipParadigm.ModelConfig(context.Config, context.Config.Model.VocabularySize).Vision, Classes(context).Count);
 
+    public VisionTransformer ImageTower(nn.Module model) => ((SupervisedClassifier)model).Visual;
+
     public int Train(nn.Module model, IReadOnlyList<SampleId> members, ParadigmContext context, TrainingOptions options, TrainingRunPaths paths,
         Action<TrainingProgress>? progress)
     {
