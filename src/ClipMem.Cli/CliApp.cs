@@ -31,7 +31,8 @@ public static class CliApp
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (ClipMem.Experiments.Jobs.JobFailedException e)
+        // A collapsed DINO run exits with a code, not an abort, so the job runner reports it instead of retrying it.
+        catch (Exception e) when (e is ClipMem.Experiments.Jobs.JobFailedException or ClipMem.Training.DinoCollapseException)
         {
             error.WriteLine($"error: {e.Message}");
             return ExitFailure;

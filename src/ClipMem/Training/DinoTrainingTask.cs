@@ -24,27 +24,30 @@ public sealed class MultiCropBatch(Tensor globals, Tensor? locals) : ITrainingBa
 public sealed record DinoEpochSignals(int Epoch, double TeacherEntropy, double TeacherMarginalEntropy, double KullbackLeibler, int Prototypes)
 {
     /// <summary>
-    /// Collapse in either of DINO's two forms (Caron et al. 2021, section 5.3): a uniform teacher (its entropy at ln K) or
-    /// one prototype for every sample (the batch's average distribution at entropy 0); in both the KL term vanishes, the
-    /// student copying a teacher that says nothing. Null while training is healthy, else what collapsed.
+    /// What the teacher's output says about its input, in nats: the entropy of the batch's mean distribution minus the
+    /// mean entropy of each sample's (the mutual information between sample and prototype, estimated over a batch).
+    /// </summary>
+    public double Information => TeacherMarginalEntropy - TeacherEntropy;
+
+    /// <summary>
+    /// Collapse in either of DINO's two forms (Caron et al. 2021, section 5.3, figure 7): a uniform teacher (every
+    /// sample's entropy at ln K) or one prototype for every sample (the mean distribution at entropy 0). Both are a
+    /// teacher whose output no longer depends on its input, so the test is the information it carries, not the entropy
+    /// alone: early in a short run a healthy teacher is close to uniform and still tells the samples apart (the KL term
+    /// stays well above 0). Null while training is healthy, else what collapsed.
     /// </summary>
     public string? Collapse()
     {
         double uniform = Math.Log(Prototypes);
-        if (TeacherEntropy > UniformShare * uniform)
-            return $"uniform collapse in epoch {Epoch}: the teacher's entropy is {TeacherEntropy:F3} nats of ln {Prototypes} = {uniform:F3} " +
-                   $"(over {UniformShare:P0}), KL(teacher || student) {KullbackLeibler:F4}";
-        if (TeacherMarginalEntropy < OnePrototypeShare * uniform)
-            return $"one-prototype collapse in epoch {Epoch}: the batch's mean teacher distribution has entropy {TeacherMarginalEntropy:F3} nats " +
-                   $"(uniform: {uniform:F3}), KL(teacher || student) {KullbackLeibler:F4}";
-        return null;
+        if (Information >= InformationShare * uniform) return null;
+        string form = TeacherEntropy > uniform / 2 ? "uniform" : "one-prototype";
+        return $"{form} collapse in epoch {Epoch}: the teacher's output carries {Information:F4} nats about its input " +
+               $"(under {InformationShare:P0} of ln {Prototypes} = {uniform:F3}); its entropy is {TeacherEntropy:F3} nats per sample, " +
+               $"{TeacherMarginalEntropy:F3} for the batch's mean; KL(teacher || student) {KullbackLeibler:F4}";
     }
 
-    /// <summary>A teacher this close to uniform (its entropy over this share of ln K) tells the samples apart by almost nothing.</summary>
-    public const double UniformShare = 0.95;
-
-    /// <summary>A batch whose average teacher distribution has under this share of ln K sits on a handful of prototypes.</summary>
-    public const double OnePrototypeShare = 0.05;
+    /// <summary>A teacher whose output carries under this share of ln K about its input is taken as collapsed.</summary>
+    public const double InformationShare = 0.01;
 }
 
 /// <summary>
@@ -164,6 +167,7 @@ public sealed class DinoTrainingTask(DinoModel model, ImageCache images, IReadOn
             ["teacher_entropy"] = s.TeacherEntropy,
             ["teacher_marginal_entropy"] = s.TeacherMarginalEntropy,
             ["kl_teacher_student"] = s.KullbackLeibler,
+            ["teacher_information"] = s.Information,
         };
     }
 

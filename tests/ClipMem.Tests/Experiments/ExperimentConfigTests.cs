@@ -53,7 +53,7 @@ public class ExperimentConfigTests
         { "data.miscaption_fraction = 1", c => c with { Data = c.Data with { MiscaptionFraction = 1 } }, "0 <= fraction < 1" },
         { "data.transform.crop_scale_min", c => c with { Data = c.Data with { Transform = c.Data.Transform with { CropScaleMin = 0 } } }, "crop scale" },
         { "model.size = huge", c => c with { Model = c.Model with { Size = "huge" } }, "tiny" },
-        { "model.paradigm = dino", c => c with { Model = c.Model with { Paradigm = "dino" } }, "clip" },
+        { "model.paradigm = simclr", c => c with { Model = c.Model with { Paradigm = "simclr" } }, "clip" },
         { "recipe.batch_size = 1", c => c with { Recipe = c.Recipe with { BatchSize = 1 } }, "contrastive batch" },
         { "recipe.learning_rate = -1", c => c with { Recipe = c.Recipe with { LearningRate = -1 } }, "positive" },
         { "recipe.seed = 3", c => c with { Recipe = c.Recipe with { Seed = 3 } }, "the experiment's seed" },
