@@ -74,6 +74,7 @@ public static class ExperimentCommands
             var result = new ParadigmStudy(runtime, root, output) { Progress = bar.Report }.Run(baseline, seedList, paradigms);
             bar.Finish();
             output.Write(ParadigmViews.TextTable(result).ToText(indent: ""));
+            if (result.Agreements.Count > 0) output.Write(ParadigmViews.AgreementTable(result).ToText(indent: ""));
             foreach (var verdict in ParadigmFindings.Verdicts(result)) output.WriteLine(verdict);
             output.WriteLine($"wrote {Path.Combine(root, ParadigmStudy.ResultFile)}");
             return CliApp.ExitOk;

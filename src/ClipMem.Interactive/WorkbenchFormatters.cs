@@ -26,6 +26,7 @@ public static class WorkbenchFormatters
         Show<Gallery>(gallery => gallery.ToHtml());
         Show<ClipMemSummary>(SummaryView.ToHtml);
         Show<DataFrame>(frame => $"<p class=\"note\">{HtmlView.Encode(TableViews.FrameCaption(frame))}</p>" + TableViews.Frame(frame).ToHtml(sortable: true));
+        Show<ReportTable>(table => table.ToHtml(sortable: true));
         Show<TrainingMonitorView>(TrainingProgressView.ToHtml);
         Formatter.SetPreferredMimeTypesFor(typeof(Plotly.NET.GenericChart), HtmlFormatter.MimeType);
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ClipMem.Experiments;
 using ClipMem.Experiments.Paradigms;
 using Plotly.NET;
@@ -17,7 +18,8 @@ public static class ParadigmViews
     };
 
     public static IReadOnlyList<string> ColumnNames { get; } =
-        ["paradigm", "seeds", "UnitMem first layer", "UnitMem last layer", "rise", "AUROC injected", "AUROC atypical", "linear probe", "f/g training, s"];
+        ["paradigm", "seeds", "S_C - S_I", "Welch p S_C vs S_I (largest)", "UnitMem first layer", "UnitMem last layer", "rise", "AUROC injected",
+            "AUROC atypical", "linear probe", "f/g training, s"];
 
     /// <summary>One row per paradigm: each measure's mean over seeds with its 95% interval.</summary>
     public static ReportTable TextTable(ParadigmStudyResult result)
@@ -28,13 +30,56 @@ public static class ParadigmViews
             string I(Func<ParadigmRun, double> measure) => SeedInterval.Of(runs.Select(measure)).ToString();
             return new[]
             {
-                Cell.Of(StudyName(g.Key)), Cell.Of(runs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                Cell.Of(I(r => r.UnitMem[0].MeanMedianRest)), Cell.Of(I(r => r.UnitMem[^1].MeanMedianRest)), Cell.Of(I(ParadigmFindings.UnitMemRise)),
+                Cell.Of(StudyName(g.Key)), Cell.Of(runs.Count.ToString(CultureInfo.InvariantCulture)), Cell.Of(I(r => r.Scores.Gap)),
+                Cell.Of(LargestP(runs)), Cell.Of(I(r => r.UnitMem[0].MeanMedianRest)), Cell.Of(I(r => r.UnitMem[^1].MeanMedianRest)), Cell.Of(I(ParadigmFindings.UnitMemRise)),
                 Cell.Of(I(r => r.Scores.InjectedAuroc)), Cell.Of(I(r => r.Scores.AtypicalAuroc)), Cell.Of(I(r => r.LinearProbe ?? double.NaN)),
                 Cell.Of(I(r => r.TrainingSeconds)),
             };
         }).ToList();
         return new ReportTable(ColumnNames, rows, Enumerable.Range(0, ColumnNames.Count).ToArray());
+    }
+
+    // The least significant seed's p: a gap that holds at every seed holds at this p.
+    private static string LargestP(IReadOnlyList<ParadigmRun> runs) =>
+        runs.All(r => r.Scores.CandidatesVsIndependent is not null) ? runs.Max(r => r.Scores.CandidatesVsIndependent!.PValue).ToString("G2", CultureInfo.InvariantCulture) : "n/a";
+
+    /// <summary>How far the paradigms agree on the same S_C samples: Spearman correlation and the overlap of their top 5%, over seeds.</summary>
+    public static ReportTable AgreementTable(ParadigmStudyResult result)
+    {
+        var rows = result.Agreements.GroupBy(a => (a.Agreement.First, a.Agreement.Second)).Select(g => new[]
+        {
+            Cell.Of($"{StudyName(g.Key.First)} ~ {StudyName(g.Key.Second)}"), Cell.Of(g.Count().ToString(CultureInfo.InvariantCulture)),
+            Cell.Of(SeedInterval.Of(g.Select(a => a.Agreement.Spearman)).ToString()),
+            Cell.Of(SeedInterval.Of(g.Select(a => a.Agreement.TopShareOverlap)).ToString()),
+            Cell.Of(g.First().Agreement.TopCount.ToString(CultureInfo.InvariantCulture)),
+        }).ToList();
+        return ReportTable.Labelled(["paradigms", "seeds", "Spearman on S_C [95% CI]", "top 5% overlap [95% CI]", "top 5% size"], rows, 1, 2, 3, 4);
+    }
+
+    /// <summary>
+    /// Per paradigm and layer, mean over seeds: UnitMem with either rest statistic, and which samples maximise the units:
+    /// the share of units whose most activating sample is injected (a mis-caption or flipped label), atypical, or in S_C.
+    /// </summary>
+    public static ReportTable UnitMemLayerTable(ParadigmStudyResult result)
+    {
+        var rows = new List<Cell[]>();
+        foreach (var group in result.Runs.GroupBy(r => r.Paradigm))
+        {
+            int layers = group.First().UnitMem.Count;
+            for (int layer = 0; layer < layers; layer++)
+            {
+                string Mean(Func<UnitMemLayerSummary, double> measure, string format) =>
+                    group.Average(r => measure(r.UnitMem[layer])).ToString(format, CultureInfo.InvariantCulture);
+                rows.Add([
+                    Cell.Of(StudyName(group.Key)), Cell.Of((layer + 1).ToString(CultureInfo.InvariantCulture)),
+                    Cell.Of(Mean(l => l.MeanMedianRest, "F3")), Cell.Of(Mean(l => l.MeanMeanRest, "F3")),
+                    Cell.Of(Mean(l => l.TopSampleMiscaptionedShare, "P1")), Cell.Of(Mean(l => l.TopSampleAtypicalShare, "P1")),
+                    Cell.Of(Mean(l => l.TopSampleCandidatesShare, "P1")),
+                ]);
+            }
+        }
+        return ReportTable.Labelled(["paradigm", "layer", "UnitMem, median rest", "UnitMem, mean rest", "top sample injected", "top sample atypical", "top sample in S_C"],
+            rows, 1, 2, 3, 4, 5, 6);
     }
 
     /// <summary>UnitMem per layer (depth 0 = first block, 1 = last) of each paradigm's image tower, mean over seeds, beside the study's readings.</summary>

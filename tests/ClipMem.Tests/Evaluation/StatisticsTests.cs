@@ -58,6 +58,26 @@ public class StatisticsTests
         Assert.Equal(0.5, Statistics.StudentTUpperTail(0, 7), 12);
     }
 
+    [Theory]
+    [InlineData(0.975, 2, 4.303)]   // published t-table values, two-sided 95% and 90%
+    [InlineData(0.975, 10, 2.228)]
+    [InlineData(0.95, 4, 2.132)]
+    public void QuantilesMatchPublishedTTableValues(double p, double df, double t) =>
+        Assert.Equal(t, Statistics.StudentTQuantile(p, df), 3);
+
+    [Fact]
+    public void TheSeedIntervalOfThreeValuesIsTheirMeanPlusMinusTTimesTheStandardError()
+    {
+        // 1, 2, 3: mean 2, sample standard deviation 1, t_{0.975, 2} = 4.3027: half-width 4.3027 / sqrt(3) = 2.4841.
+        var ci = Statistics.StudentTMean([1.0, 2.0, 3.0]);
+        Assert.Equal(2, ci.Mean, 12);
+        Assert.Equal(2 - 2.4841, ci.Low, 3);
+        Assert.Equal(2 + 2.4841, ci.High, 3);
+        var single = Statistics.StudentTMean([0.7]);
+        Assert.Equal((0.7, 0.7), (single.Low, single.High));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Statistics.StudentTQuantile(0.4, 3));
+    }
+
     private static double[] Draws(int count, int seed)
     {
         var rng = new Random(seed);

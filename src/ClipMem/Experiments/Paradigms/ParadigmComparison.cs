@@ -12,8 +12,13 @@ public sealed record ComparedScore(string SampleId, string Split, double Normali
 /// </summary>
 /// <param name="InjectedAuroc">AUROC of the score for "injected" among S_C: 1 = every injected sample above every clean one.</param>
 /// <param name="AtypicalAuroc">AUROC for "atypical" among S_C's clean samples.</param>
+/// <param name="CandidatesVsIndependent">Welch's t-test of S_C's scores against S_I's (the authors' SSLMem analysis); null without two of each.</param>
 public sealed record ParadigmScoreSummary(string Paradigm, IReadOnlyDictionary<string, double> SplitMeans, double InjectedMean, double CleanCandidatesMean,
-    double AtypicalMean, double TypicalMean, double InjectedAuroc, double AtypicalAuroc);
+    double AtypicalMean, double TypicalMean, double InjectedAuroc, double AtypicalAuroc, TTestResult? CandidatesVsIndependent = null)
+{
+    /// <summary>Mean S_C less mean S_I: the leave-set-out gap (NaN when a split is missing).</summary>
+    public double Gap => SplitMeans.TryGetValue("S_C", out var c) && SplitMeans.TryGetValue("S_I", out var i) ? c - i : double.NaN;
+}
 
 /// <summary>How two paradigms rank the same S_C samples: Spearman correlation and the overlap of their top 5%.</summary>
 public sealed record ParadigmAgreement(string First, string Second, double Spearman, double TopShareOverlap, int TopCount);
@@ -32,8 +37,10 @@ public static class ParadigmComparison
         static double MeanOr(IEnumerable<ComparedScore> s) => s.Select(x => x.Normalised).DefaultIfEmpty(double.NaN).Average();
         double Auroc(IReadOnlyList<ComparedScore> within, Func<ComparedScore, bool> positive) =>
             within.Any(positive) && !within.All(positive) ? DetectionMetrics.Auroc(within.Select(s => s.Normalised).ToList(), within.Select(positive).ToList()) : double.NaN;
+        var independent = scores.Where(s => s.Split == "S_I").Select(s => s.Normalised).ToList();
+        var test = candidates.Count > 1 && independent.Count > 1 ? Statistics.WelchTTest(candidates.Select(s => s.Normalised).ToList(), independent) : null;
         return new ParadigmScoreSummary(paradigm, means, MeanOr(candidates.Where(s => s.Injected)), MeanOr(clean),
-            MeanOr(clean.Where(s => s.Atypical)), MeanOr(clean.Where(s => !s.Atypical)), Auroc(candidates, s => s.Injected), Auroc(clean, s => s.Atypical));
+            MeanOr(clean.Where(s => s.Atypical)), MeanOr(clean.Where(s => !s.Atypical)), Auroc(candidates, s => s.Injected), Auroc(clean, s => s.Atypical), test);
     }
 
     /// <summary>Agreement of two paradigms on the S_C samples both scored.</summary>

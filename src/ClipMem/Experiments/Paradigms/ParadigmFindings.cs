@@ -39,20 +39,22 @@ public static class ParadigmFindings
         var injected = Measure(result.Runs, r => r.Scores.InjectedAuroc);
         var atypical = Measure(result.Runs, r => r.Scores.AtypicalAuroc);
         string clip = ClipParadigm.ParadigmName, ssl = DinoParadigm.ParadigmName, sl = SupervisedParadigm.ParadigmName;
+        // An interval needs two seeds; from one, a verdict would be read from a single draw.
+        static string Judge(string claim, IEnumerable<SeedInterval> used, Func<string> verdict) =>
+            used.All(i => i.Seeds > 1) ? $"{claim}: {verdict()}" : $"{claim}: not judged, an interval needs 2 or more seeds";
         if (rise.TryGetValue(clip, out var c) && rise.TryGetValue(ssl, out var s) && rise.TryGetValue(sl, out var l))
-        {
-            bool ordered = s.Mean < c.Mean && c.Mean < l.Mean;
-            bool separated = s.High < c.Low && c.High < l.Low;
-            verdicts.Add($"UnitMem shapes (rise from the first to the last layer; study: SSL +0.037, CLIP +0.139, SL +0.212): SSL {s}, CLIP {c}, SL {l}: " +
-                (ordered ? separated ? "holds, intervals apart" : "holds in the means, intervals overlap" : "does not hold"));
-        }
+            verdicts.Add(Judge($"UnitMem shapes (rise from the first to the last layer; study: SSL +0.037, CLIP +0.139, SL +0.212): SSL {s}, CLIP {c}, SL {l}",
+                [s, c, l], () => s.Mean < c.Mean && c.Mean < l.Mean
+                    ? s.High < c.Low && c.High < l.Low ? "holds, intervals apart" : "holds in the means, intervals overlap"
+                    : "does not hold"));
         if (injected.TryGetValue(clip, out var ci) && injected.TryGetValue(sl, out var li) && injected.TryGetValue(ssl, out var si))
-            verdicts.Add($"CLIP like SL on mis-captions (AUROC of the injected samples within S_C): CLIP {ci}, SL {li}, SSL {si}: " +
-                (ci.Above(0.5) && li.Above(0.5) ? si.Above(0.5) && si.Mean >= Math.Min(ci.Mean, li.Mean) ? "CLIP and SL rank them high, but so does SSL" : "holds" :
-                    "does not hold"));
+            verdicts.Add(Judge($"CLIP like SL on mis-captions (AUROC of the injected samples within S_C): CLIP {ci}, SL {li}, SSL {si}",
+                [ci, li, si], () => ci.Above(0.5) && li.Above(0.5)
+                    ? si.Above(0.5) && si.Mean >= Math.Min(ci.Mean, li.Mean) ? "CLIP and SL rank them high, but so does SSL" : "holds"
+                    : "does not hold"));
         if (atypical.TryGetValue(clip, out var ca) && atypical.TryGetValue(ssl, out var sa) && atypical.TryGetValue(sl, out var la))
-            verdicts.Add($"CLIP like SSL on atypical samples (AUROC of atypical among clean S_C): CLIP {ca}, SSL {sa}, SL {la}: " +
-                (ca.Above(0.5) && sa.Above(0.5) ? "holds" : "does not hold"));
+            verdicts.Add(Judge($"CLIP like SSL on atypical samples (AUROC of atypical among clean S_C): CLIP {ca}, SSL {sa}, SL {la}",
+                [ca, sa, la], () => ca.Above(0.5) && sa.Above(0.5) ? "holds" : "does not hold"));
         return verdicts;
     }
 
@@ -63,6 +65,7 @@ public static class ParadigmFindings
         agreements = result.Agreements.Select(a => new { seed = a.Seed, a.Agreement.First, a.Agreement.Second, a.Agreement.Spearman, a.Agreement.TopShareOverlap, a.Agreement.TopCount }),
         over_seeds = new
         {
+            gap_sc_minus_si = Measure(result.Runs, r => r.Scores.Gap),
             unitmem_rise = Measure(result.Runs, UnitMemRise),
             unitmem_per_layer = result.Runs.GroupBy(r => r.Paradigm).ToDictionary(g => g.Key,
                 g => Enumerable.Range(0, g.First().UnitMem.Count).Select(layer => SeedInterval.Of(g.Select(r => r.UnitMem[layer].MeanMedianRest))).ToList()),
