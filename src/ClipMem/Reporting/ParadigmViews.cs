@@ -17,6 +17,17 @@ public static class ParadigmViews
         _ => paradigm,
     };
 
+    // One colour per paradigm, its study reading dashed in the same colour; one per split in the distributions.
+    private static string Colour(string paradigm) => paradigm switch
+    {
+        ClipParadigm.ParadigmName => "#1f77b4",
+        DinoParadigm.ParadigmName => "#2ca02c",
+        SupervisedParadigm.ParadigmName => "#9467bd",
+        _ => "#7f7f7f",
+    };
+
+    private static readonly Dictionary<string, string> SplitColours = new() { ["S_C"] = "#d62728", ["S_S"] = "#7f7f7f", ["S_I"] = "#1f77b4" };
+
     public static IReadOnlyList<string> ColumnNames { get; } =
         ["paradigm", "seeds", "S_C - S_I", "Welch p S_C vs S_I (largest)", "UnitMem first layer", "UnitMem last layer", "rise", "AUROC injected",
             "AUROC atypical", "linear probe", "f/g training, s"];
@@ -91,9 +102,9 @@ public static class ParadigmViews
             int layers = group.First().UnitMem.Count;
             var depth = Enumerable.Range(0, layers).Select(l => layers == 1 ? 0.0 : l / (double)(layers - 1)).ToList();
             var means = Enumerable.Range(0, layers).Select(l => SeedInterval.Of(group.Select(r => r.UnitMem[l].MeanMedianRest)).Mean);
-            traces.Add(Charts.Line($"{StudyName(group.Key)} here", depth, means, markers: true));
+            traces.Add(Charts.Line($"{StudyName(group.Key)} here", depth, means, Colour(group.Key), markers: true));
             if (StudyReference.UnitMemFirstAndLastLayer.TryGetValue(StudyName(group.Key), out var study))
-                traces.Add(Charts.Line($"study: {StudyName(group.Key)} ViT-B, layer 1 and 12", [0, 1], [study.First, study.Last], dashed: true, markers: true));
+                traces.Add(Charts.Line($"study: {StudyName(group.Key)} ViT-B, layer 1 and 12", [0, 1], [study.First, study.Last], Colour(group.Key), dashed: true, markers: true));
         }
         return Charts.Figure("UnitMem per layer of each paradigm's image tower (median rest, GELU clamped at 0; mean over seeds)",
             "depth (first block 0, last block 1)", "layer mean UnitMem", traces);
@@ -123,7 +134,7 @@ public static class ParadigmViews
         {
             var records = ScoreRecords.Read(Path.Combine(run.RunDirectory, ScoreRecords.FileName));
             foreach (var split in new[] { "S_C", "S_S", "S_I" })
-                traces.Add(Charts.Box($"{StudyName(run.Paradigm)} {split}", records.Where(r => r.Split == split).Select(r => r.Normalised)));
+                traces.Add(Charts.Box($"{StudyName(run.Paradigm)} {split}", records.Where(r => r.Split == split).Select(r => r.Normalised), SplitColours[split]));
         }
         return Charts.Figure($"Memorization scores per paradigm and split (normalised on S_C's range; seed {seed})", "", "normalised score", traces);
     }
