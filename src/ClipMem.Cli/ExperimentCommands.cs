@@ -21,8 +21,8 @@ public static class ExperimentCommands
             AllowMultipleArgumentsPerToken = true,
         };
         var command = new Command("regime",
-            "When does memorization appear? Runs the preset and one-factor variations of it (epochs, pool size, model size, captions per image, " +
-            "augmentation), each a full run, and writes regime.csv: clean S_C - S_S and S_C - S_I with CIs, mis-caption AUROC, probe, losses, wall time.")
+            "When does memorization appear? Runs the preset and one-factor variations of it (epochs, batch size, pool size, model size, captions per image, " +
+            "augmentation, world difficulty), each a full run, and writes regime.csv: clean S_C - S_S and S_C - S_I with CIs, mis-caption AUROC, probe, losses, wall time.")
         {
             factors,
         };

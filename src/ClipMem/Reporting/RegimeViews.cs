@@ -2,6 +2,7 @@ using System.Globalization;
 using ClipMem.Experiments;
 using ClipMem.Experiments.Regime;
 using Plotly.NET;
+using ClipMem.Training;
 using Microsoft.Data.Analysis;
 
 namespace ClipMem.Reporting;
@@ -40,17 +41,27 @@ public static class RegimeViews
             .WithHorizontalLine(StudyReference.SplitMeans["S_C"] - StudyReference.SplitMeans["S_I"], "study S_C - S_I (follow-up)");
     }
 
-    /// <summary>f's last training and held-out (S_E) loss along one factor: the generalisation gap beside the memorization gap.</summary>
+    /// <summary>
+    /// f's training and held-out (S_E) loss per epoch at each setting of one factor (solid: training, dashed:
+    /// held-out, one colour per setting): where the two part, f fits its own pairs better than unseen ones, beside
+    /// the memorization gaps of <see cref="GapsChart"/>. Read from each point's f/metrics.jsonl.
+    /// </summary>
     public static GenericChart LossChart(IReadOnlyList<RegimeRow> rows, string factor, ExperimentConfig baseline)
     {
         var points = Along(rows, factor, baseline);
-        var settings = points.Select(p => p.Setting).ToList();
-        return Charts.CategoryFigure($"Training and held-out loss along {factor}", factor, "contrastive loss",
-        [
-            Charts.Line("training loss (f, last epoch)", settings, points.Select(p => p.Row.TrainLoss)),
-            Charts.Line("held-out loss on S_E", settings, points.Select(p => p.Row.HeldOutLoss)),
-        ]);
+        var traces = new List<GenericChart>();
+        foreach (var ((setting, row), k) in points.Select((p, k) => (p, k)))
+        {
+            var epochs = TrainingHistory.Read(Path.Combine(row.RunDirectory, "f", "metrics.jsonl"));
+            var x = epochs.Select(e => (double)e.Epoch).ToList();
+            string colour = SettingColours[k % SettingColours.Count];
+            traces.Add(Charts.Line($"{setting}: training", x, epochs.Select(e => e.Loss), colour));
+            traces.Add(Charts.Line($"{setting}: held-out (S_E)", x, epochs.Select(e => e["heldout_loss"]), colour, dashed: true));
+        }
+        return Charts.Figure($"Training and held-out loss per epoch along {factor} (f)", "epoch", "contrastive loss", traces);
     }
+
+    private static readonly IReadOnlyList<string> SettingColours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"];
 
     /// <summary>regime.csv as a table to read: one row per point.</summary>
     public static DataFrame Table(IReadOnlyList<RegimeRow> rows)

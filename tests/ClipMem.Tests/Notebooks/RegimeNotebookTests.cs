@@ -19,7 +19,8 @@ public class RegimeNotebookTests
         var charts = html.Where(h => h.Contains(NotebookRuns.ChartMarker, StringComparison.Ordinal)).ToList();
         Assert.Equal(2, charts.Count);                                        // gaps and losses along epochs
         Assert.Contains("clean S_C - S_S", charts[0]);
-        Assert.Contains("held-out loss on S_E", charts[1]);
+        Assert.Contains("held-out (S_E)", charts[1]);                     // per epoch, one pair of lines per setting
+        Assert.Contains("Training and held-out loss per epoch", charts[1]);
         Assert.Equal(5, File.ReadAllLines(Path.Combine(dir.Path, RegimeStudy.TableFile)).Length);
     }
 }

@@ -1,6 +1,7 @@
 using ClipMem.Evaluation;
 using ClipMem.Experiments;
 using ClipMem.Experiments.Regime;
+using ClipMem.Tests.Reporting;
 using ClipMem.Tests.Training;
 
 namespace ClipMem.Tests.Regime;
@@ -20,6 +21,7 @@ public class RegimeGridTests
             var changed = new[]
             {
                 ("epochs", c.Recipe.Epochs != quick.Recipe.Epochs),
+                ("batch", c.Recipe.BatchSize != quick.Recipe.BatchSize),
                 ("pool", c.Data.PoolSize != quick.Data.PoolSize),
                 ("model", c.Model.Size != quick.Model.Size),
                 ("captions", c.Data.CaptionsPerImage != quick.Data.CaptionsPerImage),
@@ -30,6 +32,8 @@ public class RegimeGridTests
             c.Validate();
         }
         Assert.Equal(["baseline", "epochs-12", "epochs-24", "epochs-60"], RegimeGrid.Around(quick, ["epochs"]).Select(p => p.Name));
+        Assert.Equal(["baseline", $"batch-{quick.Recipe.BatchSize / 2}", $"batch-{quick.Recipe.BatchSize * 2}"],
+            RegimeGrid.Around(quick, ["batch"]).Select(p => p.Name));
         Assert.Equal(["baseline", "world-colour0.5", "world-position0.3", "world-tail1200", "world-head1"],
             RegimeGrid.Around(quick, ["world"]).Select(p => p.Name));
     }
@@ -48,7 +52,7 @@ public class RegimeGridTests
     {
         var error = Assert.Throws<ArgumentException>(() => RegimeGrid.Around(ExperimentPreset.Tiny, ["temperature"]));
         Assert.Contains("temperature", error.Message);
-        Assert.Contains("epochs, pool", error.Message);
+        Assert.Contains("epochs, batch, pool", error.Message);
     }
 
     [Fact]
@@ -97,6 +101,18 @@ public class RegimeStudyTests
         Assert.Equal(text[0].IndexOf("setting", StringComparison.Ordinal), text[2].IndexOf("4", StringComparison.Ordinal));  // columns line up
 
         string metrics = Path.Combine(dir.Path, "epochs-4", "f", "metrics.jsonl");
+        // The loss chart: per point, f's training and held-out loss at every epoch, as metrics.jsonl has them.
+        var traces = ChartJson.Traces(ClipMem.Reporting.RegimeViews.LossChart(rows, "epochs", tiny));
+        Assert.Equal(4, traces.Count);
+        var history = ClipMem.Training.TrainingHistory.Read(metrics);
+        var shortRun = traces.Where(t => ((string)t!["name"]!).StartsWith("4:", StringComparison.Ordinal)).ToList();
+        // The figure JSON carries single precision.
+        static void Near(IEnumerable<double> expected, List<double> actual) =>
+            Assert.All(expected.Zip(actual), p => Assert.Equal(p.First, p.Second, 1e-5));
+        Assert.Equal(history.Count, ChartJson.Numbers(shortRun[0]!["y"]).Count);
+        Near(history.Select(e => e.Loss), ChartJson.Numbers(shortRun[0]!["y"]));
+        Near(history.Select(e => e["heldout_loss"]), ChartJson.Numbers(shortRun[1]!["y"]));
+        Assert.Equal(Enumerable.Range(0, 4).Select(e => (double)e), ChartJson.Numbers(shortRun[0]!["x"]));
         var written = File.GetLastWriteTimeUtc(metrics);
         var again = new RegimeStudy(runtime, dir.Path, TextWriter.Null).Run(points);
         Assert.Equal(rows.Select(r => r.CleanCandidatesMinusShared), again.Select(r => r.CleanCandidatesMinusShared));

@@ -11,14 +11,14 @@ public sealed record RegimePoint(string Factor, string Setting, ExperimentConfig
 
 /// <summary>
 /// The settings the regime study varies around a preset, one factor at a time (issue: when does memorization
-/// appear?): epochs, pool size, model size, captions per image, augmentation strength and the synthetic world's
+/// appear?): epochs, batch size, pool size, model size, captions per image, augmentation strength and the synthetic world's
 /// difficulty. The preset itself is the shared baseline, run once.
 /// </summary>
 public static class RegimeGrid
 {
     public const string Baseline = "baseline";
 
-    public static IReadOnlyList<string> Factors { get; } = ["epochs", "pool", "model", "captions", "augmentation", "world"];
+    public static IReadOnlyList<string> Factors { get; } = ["epochs", "batch", "pool", "model", "captions", "augmentation", "world"];
 
     /// <summary>The world factor's settings: each one knob of <see cref="SceneWorld"/> moved from the default.</summary>
     public static IReadOnlyList<SceneWorld> WorldSettings { get; } =
@@ -39,6 +39,10 @@ public static class RegimeGrid
         if (factors.Contains("epochs"))
             foreach (int epochs in new[] { recipe.Epochs / 3, recipe.Epochs * 2 / 3, recipe.Epochs * 5 / 3 }.Where(e => e >= 1).Distinct())
                 variations.Add(("epochs", baseline.WithEpochs(epochs)));
+        if (factors.Contains("batch"))
+            // The learning rate stays: a smaller batch takes more optimiser steps over the same exposures (and has fewer negatives).
+            foreach (int batch in new[] { recipe.BatchSize / 2, recipe.BatchSize * 2 }.Where(b => b >= 2))
+                variations.Add(("batch", baseline with { Recipe = recipe with { BatchSize = batch } }));
         if (factors.Contains("pool"))
             foreach (int pool in new[] { data.PoolSize / 2, data.PoolSize * 2 })
                 variations.Add(("pool", baseline with { Data = data with { PoolSize = pool } }));
@@ -66,6 +70,7 @@ public static class RegimeGrid
     public static string SettingOf(string factor, ExperimentConfig config) => factor switch
     {
         "epochs" => $"{config.Recipe.Epochs}",
+        "batch" => $"{config.Recipe.BatchSize}",
         "pool" => $"{config.Data.PoolSize}",
         "model" => config.Model.Size,
         "captions" => $"{config.Data.CaptionsPerImage}",
