@@ -3,13 +3,14 @@ using System.CommandLine;
 using ClipMem.Experiments;
 using ClipMem.Experiments.Regime;
 using ClipMem.Experiments.Paradigms;
+using ClipMem.Experiments.Mitigations;
 
 namespace ClipMem.Cli;
 
 /// <summary>`clipmem experiment ...`: studies made of many runs, each run as reproduce makes it.</summary>
 public static class ExperimentCommands
 {
-    public static Command Create(TextWriter output) => new("experiment", "Studies of many runs.") { Regime(output), Paradigms(output) };
+    public static Command Create(TextWriter output) => new("experiment", "Studies of many runs.") { Regime(output), Paradigms(output), Mitigation(MitigationGrid.Captions, output), Mitigation(MitigationGrid.Noise, output) };
 
     private static Command Regime(TextWriter output)
     {
@@ -77,6 +78,46 @@ public static class ExperimentCommands
             if (result.Agreements.Count > 0) output.Write(ParadigmViews.AgreementTable(result).ToText(indent: ""));
             foreach (var verdict in ParadigmFindings.Verdicts(result)) output.WriteLine(verdict);
             output.WriteLine($"wrote {Path.Combine(root, ParadigmStudy.ResultFile)}");
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static Command Mitigation(string experiment, TextWriter output)
+    {
+        var options = new ExperimentOptions();
+        var grid = new Option<string>("--grid")
+        {
+            Description = "quick (the ends and the study's sweet spot, for 2 cores) or full (the study's settings).",
+            DefaultValueFactory = _ => "quick",
+        };
+        grid.AcceptOnlyFromAmong([.. MitigationGrid.Grids]);
+        var seeds = new Option<int>("--seeds") { Description = "How many seeds, from --seed on (3: the intervals over seeds need them); each setting is a full run per seed.", DefaultValueFactory = _ => 3 };
+        string what = experiment == MitigationGrid.Captions
+            ? "Captions per image (the study's finding 6): f and g trained on 1 to 5 captions per image, every setting scored on all 5"
+            : "Gaussian noise on the text embeddings during training (the study's finding 7), over its sigma grid";
+        var command = new Command(experiment,
+            what + ", each a full run per seed; compares each with the baseline on the same S_C samples (the baseline's clean-S_C range), " +
+            "with utility (linear probe, retrieval R@1); writes mitigation_runs and mitigation_summary (.csv and .parquet).")
+        {
+            grid, seeds,
+        };
+        options.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var (baseline, runtime, _) = options.Read(parse);
+            string gridName = parse.GetValue(grid)!;
+            int seedCount = parse.GetValue(seeds);
+            if (seedCount < 1) throw new ArgumentException($"--seeds {seedCount}: allowed values are 1 or more.");
+            string root = parse.GetValue(options.Out) ?? MitigationStudy.DefaultPath(experiment, baseline, gridName);
+            var settings = MitigationGrid.For(experiment, baseline, gridName);
+            output.WriteLine($"{experiment} study: {seedCount} seed(s) x {settings.Count} settings under {Path.GetFullPath(root)}");
+            var bar = new ProgressBar(output);
+            var result = new MitigationStudy(runtime, root, output) { Progress = bar.Report }
+                .Run(experiment, baseline, Enumerable.Range(0, seedCount).Select(s => baseline.Seed + (ulong)s).ToList(), gridName);
+            bar.Finish();
+            output.Write(MitigationViews.TextTable(result.Summary).ToText(indent: ""));
+            output.WriteLine($"wrote {Path.Combine(root, MitigationStudy.RunsTable)}.csv and {MitigationStudy.SummaryTable}.csv (and .parquet)");
             return CliApp.ExitOk;
         });
         return command;

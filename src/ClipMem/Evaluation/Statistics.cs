@@ -75,6 +75,20 @@ public static class Statistics
         return new TTestResult(t, df, 2 * StudentTUpperTail(Math.Abs(t), df));
     }
 
+    /// <summary>
+    /// The paired t-test of a[i] - b[i] against 0 (the same samples measured twice, as a mitigation against its
+    /// baseline on the same S_C), two-sided p-value.
+    /// </summary>
+    public static TTestResult PairedTTest(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        if (a.Count != b.Count) throw new ArgumentException($"A paired test needs as many values on each side, got {a.Count} and {b.Count}.");
+        if (a.Count < 2) throw new ArgumentException("A paired test needs at least 2 pairs.");
+        var differences = a.Zip(b, (x, y) => x - y).ToList();
+        double t = differences.Average() / Math.Sqrt(Variance(differences) / differences.Count);
+        double df = differences.Count - 1;
+        return new TTestResult(t, df, 2 * StudentTUpperTail(Math.Abs(t), df));
+    }
+
     /// <summary>P(T > t) for Student's t with df degrees of freedom, via the regularised incomplete beta function.</summary>
     public static double StudentTUpperTail(double t, double df) =>
         0.5 * RegularizedIncompleteBeta(df / 2, 0.5, df / (df + t * t));

@@ -30,11 +30,13 @@ public static class Charts
         return below is not null && above is not null ? chart.WithErrorBars(Rounded(below), Rounded(above)) : chart;
     }
 
-    /// <summary>Points with a hover label each (a sample id), in one colour.</summary>
-    public static GenericChart Points(string name, IEnumerable<double> x, IEnumerable<double> y, IEnumerable<string>? labels = null, string? color = null) =>
+    /// <summary>Points with a hover label each (a sample id), in one colour; <paramref name="showLabels"/> also writes each label beside its point (a few settings, not many samples).</summary>
+    public static GenericChart Points(string name, IEnumerable<double> x, IEnumerable<double> y, IEnumerable<string>? labels = null, string? color = null,
+        bool showLabels = false) =>
         CSharpChart.Point<double, double, string>(
-            x: Rounded(x), y: Rounded(y), Name: name, Opacity: 0.7,
+            x: Rounded(x), y: Rounded(y), Name: name, Opacity: showLabels ? 1.0 : 0.7,
             MultiText: labels is null ? default(Optional<IEnumerable<string>>) : labels.ToArray(),
+            TextPosition: showLabels ? StyleParam.TextPosition.TopCenter : default(Optional<StyleParam.TextPosition>),
             MarkerColor: ColorOf(color), UseDefaults: false);
 
     /// <summary>Large markers at categories: reference values (the study's) drawn over bars.</summary>

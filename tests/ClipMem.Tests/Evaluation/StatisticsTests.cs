@@ -23,6 +23,22 @@ public class StatisticsTests
     }
 
     [Fact]
+    public void PairedTTestIsTheOneSampleTestOfTheDifferences()
+    {
+        // Differences shift + (-2, -1, 0, 1, 2): variance 2.5, standard error sqrt(2.5 / 5); shift makes t = 2.776,
+        // the t table's two-sided 0.05 row at 4 degrees of freedom.
+        double shift = 2.776 * Math.Sqrt(2.5 / 5);
+        double[] b = [10, 40, 20, 70, 30];                     // a spread between samples that pairing removes
+        var a = b.Select((v, i) => v + shift + (i - 2)).ToArray();
+        var paired = Statistics.PairedTTest(a, b);
+        Assert.Equal(2.776, paired.T, 10);
+        Assert.Equal(4.0, paired.DegreesOfFreedom, 10);
+        Assert.Equal(0.05, paired.PValue, 3);
+        Assert.True(Statistics.WelchTTest(a, b).PValue > 0.8, "unpaired, the samples' spread hides the shift");
+        Assert.Throws<ArgumentException>(() => Statistics.PairedTTest(a, b.Take(4).ToArray()));
+    }
+
+    [Fact]
     public void WelchPValueMatchesTheTTableAtTenDegreesOfFreedom()
     {
         // Equal sizes (6) and variances give df = 2 (n - 1) = 10; shift b so that t = -2.228 exactly.

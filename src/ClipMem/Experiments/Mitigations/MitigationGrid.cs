@@ -1,0 +1,49 @@
+using System.Globalization;
+
+namespace ClipMem.Experiments.Mitigations;
+
+/// <summary>One configuration of a mitigation experiment: what it sets, as a label and a number to plot along, and the whole config.</summary>
+public sealed record MitigationSetting(string Experiment, string Label, double Value, ExperimentConfig Config)
+{
+    /// <summary>Its run directory's name inside the experiment's folder, per seed.</summary>
+    public string Name => $"{Experiment}-{Value.ToString("0.###", CultureInfo.InvariantCulture)}";
+}
+
+/// <summary>
+/// The configurations of the mitigation experiments (PAPER.md findings 6 and 7), around a baseline. The full grid
+/// is the study's; the quick grid keeps its ends and its sweet spot, for 2 cores. The first setting of each
+/// experiment is its baseline: every other setting is compared with it on the same samples and normalised on its
+/// clean-S_C range. Every setting trains its own f and g: g is the reference of "the same training without the
+/// sample", so it is trained with the same mitigation (a g from unmitigated training would move S_S too).
+/// </summary>
+public static class MitigationGrid
+{
+    public const string Captions = "captions", Noise = "noise";
+
+    public static IReadOnlyList<string> Experiments { get; } = [Captions, Noise];
+
+    public static IReadOnlyList<string> Grids { get; } = ["quick", "full"];
+
+    /// <summary>The study's sigma grid (finding 7), on the projected text embedding before L2 normalisation.</summary>
+    public static IReadOnlyList<double> StudySigmas => StudyReference.TextNoise.Select(p => p.Sigma).ToList();
+
+    public static IReadOnlyList<MitigationSetting> For(string experiment, ExperimentConfig baseline, string grid = "full")
+    {
+        if (!Grids.Contains(grid)) throw new ArgumentException($"mitigation grid '{grid}': allowed values are {string.Join(", ", Grids)}.");
+        var clean = baseline with { Mitigations = [], Data = baseline.Data with { CaptionsPerImage = 1, ScoringCaptionsPerImage = null } };
+        return experiment switch
+        {
+            Captions => CaptionCounts(grid).Select(k => new MitigationSetting(Captions, $"{k} caption{(k == 1 ? "" : "s")}", k,
+                // Fair comparison: every setting is scored on all of an image's captions, whatever it trained on.
+                clean with { Data = clean.Data with { CaptionsPerImage = k, ScoringCaptionsPerImage = DataSettings.MaxCaptionsPerImage } })).ToList(),
+            Noise => Sigmas(grid).Select(sigma => new MitigationSetting(Noise, $"sigma {sigma.ToString("0.00", CultureInfo.InvariantCulture)}", sigma,
+                sigma == 0 ? clean : clean.With(new TextEmbeddingNoise(sigma)))).ToList(),
+            _ => throw new ArgumentException($"mitigation experiment '{experiment}': allowed values are {string.Join(", ", Experiments)}."),
+        };
+    }
+
+    private static IReadOnlyList<int> CaptionCounts(string grid) =>
+        grid == "full" ? Enumerable.Range(1, DataSettings.MaxCaptionsPerImage).ToList() : [1, 3, DataSettings.MaxCaptionsPerImage];
+
+    private static IReadOnlyList<double> Sigmas(string grid) => grid == "full" ? StudySigmas : [0, 0.05, 0.15, 0.30];
+}

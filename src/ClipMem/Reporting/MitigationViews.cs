@@ -1,0 +1,123 @@
+using System.Globalization;
+using ClipMem.Experiments;
+using ClipMem.Experiments.Mitigations;
+using Microsoft.Data.Analysis;
+using Plotly.NET;
+
+namespace ClipMem.Reporting;
+
+/// <summary>
+/// What the mitigations notebook and `clipmem experiment captions|noise` show: each setting over its seeds, its change
+/// from the experiment's baseline beside the study's change (findings 6 and 7), and the utility-memorization trade-off.
+/// </summary>
+public static class MitigationViews
+{
+    private const string Ours = "#1f77b4", Study = "#d62728";
+
+    /// <summary>The study's readings for an experiment as (setting value, mean CLIPMem over S_C, linear probe).</summary>
+    public static IReadOnlyList<(double Value, double ClipMem, double LinearProbe)> StudyReadings(string experiment) => experiment switch
+    {
+        MitigationGrid.Captions => StudyReference.CaptionsPerImage.Select(p => ((double)p.Captions, p.ClipMem, p.LinearProbe)).ToList(),
+        MitigationGrid.Noise => StudyReference.TextNoise.Select(p => (p.Sigma, p.ClipMem, p.LinearProbe)).ToList(),
+        _ => [],
+    };
+
+    private static string AxisOf(string experiment) => experiment == MitigationGrid.Captions ? "captions per image (training)" : "sigma of the text-embedding noise";
+
+    /// <summary>
+    /// Mean CLIPMem over S_C, as its change from the experiment's baseline: ours (mean over seeds of the paired change on
+    /// the same samples, with its interval over seeds) beside the study's change from its own baseline. The two are on
+    /// different scales (ours: the baseline's clean-S_C range on the synthetic world; the study's: COCO, ViT-B/32), so
+    /// the chart compares directions and shapes, not sizes.
+    /// </summary>
+    public static GenericChart MemorizationBesideStudy(MitigationStudyResult result)
+    {
+        var summary = result.Summary;
+        var study = StudyReadings(result.Experiment);
+        return Charts.Figure($"{Title(result.Experiment)}: mean CLIPMem over S_C, change from the baseline (different scales)", AxisOf(result.Experiment),
+            "change in mean CLIPMem",
+            [
+                Charts.Line("ours (baseline's clean-S_C range; 95% CI over seeds)", summary.Select(s => s.Value), summary.Select(s => s.CandidatesMinusBaseline), Ours, markers: true)
+                    .WithErrorBars(summary.Select(s => s.CandidatesMinusBaseline - Finite(s.CandidatesMinusBaselineLow, s.CandidatesMinusBaseline)),
+                        summary.Select(s => Finite(s.CandidatesMinusBaselineHigh, s.CandidatesMinusBaseline) - s.CandidatesMinusBaseline)),
+                Charts.Line("study (COCO, ViT-B/32; its own scale)", study.Select(p => p.Value), study.Select(p => p.ClipMem - study[0].ClipMem), Study, dashed: true, markers: true),
+            ]).WithHorizontalLine(0, "baseline", "#7f7f7f");
+    }
+
+    /// <summary>The linear probe's change from the baseline in points, ours (synthetic shapes) beside the study's (ImageNet).</summary>
+    public static GenericChart UtilityBesideStudy(MitigationStudyResult result)
+    {
+        var summary = result.Summary;
+        var study = StudyReadings(result.Experiment);
+        return Charts.Figure($"{Title(result.Experiment)}: linear probe, change from the baseline (different tasks)", AxisOf(result.Experiment),
+            "change in accuracy (points)",
+            [
+                Charts.Line("ours (9 synthetic shapes; 95% CI over seeds)", summary.Select(s => s.Value), summary.Select(s => 100 * s.LinearProbeMinusBaseline), Ours, markers: true)
+                    .WithErrorBars(summary.Select(s => 100 * (s.LinearProbeMinusBaseline - Finite(s.LinearProbeMinusBaselineLow, s.LinearProbeMinusBaseline))),
+                        summary.Select(s => 100 * (Finite(s.LinearProbeMinusBaselineHigh, s.LinearProbeMinusBaseline) - s.LinearProbeMinusBaseline))),
+                Charts.Line("study (ImageNet)", study.Select(p => p.Value), study.Select(p => 100 * (p.LinearProbe - study[0].LinearProbe)), Study, dashed: true, markers: true),
+            ]).WithHorizontalLine(0, "baseline", "#7f7f7f");
+    }
+
+    /// <summary>
+    /// The trade-off a practitioner picks a setting from (the study's Figures 5 and 6): change in memorization against
+    /// change in utility, one point per setting, ours and the study's. Up and to the left is better on both.
+    /// </summary>
+    public static GenericChart TradeOff(MitigationStudyResult result)
+    {
+        var summary = result.Summary;
+        var study = StudyReadings(result.Experiment);
+        return Charts.Figure($"{Title(result.Experiment)}: utility against memorization (up and left is better)",
+            "change in mean CLIPMem over S_C from the baseline", "change in linear probe (points)",
+            [
+                Charts.Points("ours", summary.Select(s => s.CandidatesMinusBaseline), summary.Select(s => 100 * s.LinearProbeMinusBaseline), summary.Select(s => s.Setting), Ours, showLabels: true),
+                Charts.Points("study", study.Select(p => p.ClipMem - study[0].ClipMem), study.Select(p => 100 * (p.LinearProbe - study[0].LinearProbe)),
+                    study.Select(p => Label(result.Experiment, p.Value)), Study, showLabels: true),
+            ]);
+    }
+
+    /// <summary>Every chart of one experiment, in the notebook's order.</summary>
+    public static IEnumerable<GenericChart> AllCharts(MitigationStudyResult result) => [MemorizationBesideStudy(result), UtilityBesideStudy(result), TradeOff(result)];
+
+    /// <summary>mitigation_summary as a table to read.</summary>
+    public static DataFrame Table(IReadOnlyList<MitigationSummaryRow> rows)
+    {
+        var cells = rows.Select(Cells).ToList();
+        return new DataFrame(ColumnNames.Select((name, c) => (DataFrameColumn)new StringDataFrameColumn(name, cells.Select(row => row[c]))));
+    }
+
+    /// <summary>The same table for the CLI.</summary>
+    public static ReportTable TextTable(IReadOnlyList<MitigationSummaryRow> rows) =>
+        new(ColumnNames, rows.Select(r => Cells(r).Select(Cell.Of).ToArray()).ToList(), Enumerable.Range(0, ColumnNames.Count).ToArray());
+
+    public static IReadOnlyList<string> ColumnNames { get; } =
+    [
+        "setting", "seeds", "S_C mean (seed sd)", "S_C - baseline [95% CI over seeds]", "probe (seed sd)", "probe - baseline [95% CI]",
+        "R@1", "AUROC", "sigma / RMS",
+    ];
+
+    public static string[] Cells(MitigationSummaryRow r)
+    {
+        static string N(double v) => double.IsFinite(v) ? Common.SignedNumber.Format(v) : "n/a";
+        static string P(double v) => double.IsFinite(v) ? Common.Percentage.Format(v) : "n/a";
+        static string Points(double v) => double.IsFinite(v) ? (100 * v).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture) : "n/a";
+        var invariant = CultureInfo.InvariantCulture;
+        return
+        [
+            r.Setting, r.Seeds.ToString(invariant),
+            $"{N(r.CandidatesMean)} ({(double.IsFinite(r.CandidatesSeedSd) ? r.CandidatesSeedSd.ToString("F3", invariant) : "n/a")})",
+            $"{N(r.CandidatesMinusBaseline)} [{N(r.CandidatesMinusBaselineLow)}, {N(r.CandidatesMinusBaselineHigh)}]",
+            $"{P(r.LinearProbe)} ({(double.IsFinite(r.LinearProbeSeedSd) ? (100 * r.LinearProbeSeedSd).ToString("F1", invariant) : "n/a")})",
+            $"{Points(r.LinearProbeMinusBaseline)} [{Points(r.LinearProbeMinusBaselineLow)}, {Points(r.LinearProbeMinusBaselineHigh)}]",
+            P(r.RetrievalR1), r.MiscaptionAuroc.ToString("F3", invariant),
+            r.SigmaRelative == 0 ? "0" : r.SigmaRelative.ToString("F3", invariant),
+        ];
+    }
+
+    private static string Title(string experiment) => experiment == MitigationGrid.Captions ? "Captions per image" : "Text-embedding noise";
+
+    private static string Label(string experiment, double value) =>
+        experiment == MitigationGrid.Captions ? $"{value:0} captions" : string.Create(CultureInfo.InvariantCulture, $"sigma {value:0.00}");
+
+    private static double Finite(double value, double fallback) => double.IsFinite(value) ? value : fallback;
+}

@@ -1,0 +1,159 @@
+using ClipMem.Experiments;
+using ClipMem.Experiments.Mitigations;
+using ClipMem.Reporting;
+using ClipMem.Tests.Experiments;
+using ClipMem.Tests.Loaders;
+using ClipMem.Tests.Reporting;
+using ClipMem.Tests.Training;
+using ClipMem.Training;
+using Parquet.Serialization;
+
+namespace ClipMem.Tests.Mitigations;
+
+public class MitigationGridTests
+{
+    [Fact]
+    public void EverySettingChangesOnlyItsKnobAndTheFirstIsTheBaseline()
+    {
+        var quick = ExperimentPreset.Quick;
+        var captions = MitigationGrid.For(MitigationGrid.Captions, quick, "full");
+        Assert.Equal([1.0, 2, 3, 4, 5], captions.Select(s => s.Value));
+        foreach (var s in captions)
+        {
+            Assert.Equal(s.Value, s.Config.Data.CaptionsPerImage);
+            // Fair comparison: every setting is scored on all five captions, the one-caption baseline included.
+            Assert.Equal(DataSettings.MaxCaptionsPerImage, s.Config.Data.CaptionsScored);
+            Assert.Empty(s.Config.Mitigations);
+            Assert.Equal(quick.Recipe, s.Config.Recipe);
+        }
+
+        var noise = MitigationGrid.For(MitigationGrid.Noise, quick, "full");
+        Assert.Equal(StudyReference.TextNoise.Select(p => p.Sigma), noise.Select(s => s.Value));
+        Assert.Equal(quick.Hash(), noise[0].Config.Hash());          // sigma 0 is the plain preset: the main job's run
+        foreach (var s in noise.Skip(1)) Assert.Equal(s.Value, s.Config.Mitigation<TextEmbeddingNoise>()!.Sigma);
+        Assert.Equal(noise.Count, noise.Select(s => s.Config.Hash()).Distinct().Count());
+
+        Assert.Equal([0.0, 0.05, 0.15, 0.30], MitigationGrid.For(MitigationGrid.Noise, quick, "quick").Select(s => s.Value));
+        Assert.Equal(["captions-1", "captions-3", "captions-5"], MitigationGrid.For(MitigationGrid.Captions, quick, "quick").Select(s => s.Name));
+    }
+
+    [Fact]
+    public void ACaptionsSweepOnDataWithOneCaptionPerImageIsRefusedBeforeTraining()
+    {
+        using var folder = new TempDirectory();
+        var lines = new List<string> { "filepath\ttitle" };
+        for (int i = 0; i < 32; i++)
+        {
+            folder.Write($"images/{i}.png", ClipMem.Tests.Loaders.LoaderFixtures.SolidPng((i / 32f, 0.5f, 1 - i / 32f)));
+            lines.Add($"images/{i}.png\tcolour patch number {i}");
+        }
+        string csv = folder.Write("one-caption.tsv", string.Join('\n', lines) + "\n");
+        var baseline = ExperimentPreset.Tiny.WithDataset("csv", csv);
+        using var runs = new TempDirectory();
+        var error = Assert.Throws<ArgumentException>(() =>
+            new MitigationStudy(new RuntimeOptions(Threads: 1), runs.Path, TextWriter.Null).Run(MitigationGrid.Captions, baseline, [0], "quick"));
+        Assert.Contains("1 caption(s)", error.Message);
+        Assert.Contains("up to 5", error.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(runs.Path));      // nothing trained
+    }
+
+    [Fact]
+    public void UnknownExperimentsAndGridsNameTheAllowedOnes()
+    {
+        var error = Assert.Throws<ArgumentException>(() => MitigationGrid.For("dropout", ExperimentPreset.Tiny));
+        Assert.Contains("captions, noise", error.Message);
+        error = Assert.Throws<ArgumentException>(() => MitigationGrid.For(MitigationGrid.Noise, ExperimentPreset.Tiny, "huge"));
+        Assert.Contains("quick, full", error.Message);
+    }
+}
+
+/// <summary>A mitigation's row against its baseline, on the two tiny runs of <see cref="TinyRuns"/> (baseline and sigma 0.15).</summary>
+[Collection(TorchRandomStateCollection.Name)]
+public class MitigationRowTests(TinyRuns runs)
+{
+    [Fact]
+    public void TheRowIsThePairedChangeOnTheBaselinesScale()
+    {
+        var baselineSetting = new MitigationSetting(MitigationGrid.Noise, "sigma 0.00", 0, TinyRuns.BaselineConfig);
+        var noiseSetting = new MitigationSetting(MitigationGrid.Noise, "sigma 0.15", 0.15, TinyRuns.TextNoiseConfig);
+        var baseline = MitigationRow.From(baselineSetting, runs.Baseline, runs.Baseline);
+        var noise = MitigationRow.From(noiseSetting, runs.TextNoise, runs.Baseline);
+
+        double range = runs.Baseline.Summary.CleanNormalisationRange;
+        Assert.Equal(range, noise.Normaliser);
+        // A naive loop over S_C, matched by sample id.
+        var baselineRaw = runs.Baseline.Rows.Where(r => r.Split == "S_C").ToDictionary(r => r.SampleId, r => r.Raw);
+        double sum = 0, own = 0;
+        int n = 0;
+        foreach (var r in runs.TextNoise.Rows.Where(r => r.Split == "S_C"))
+        {
+            sum += (r.Raw - baselineRaw[r.SampleId]) / range;
+            own += r.Raw / range;
+            n++;
+        }
+        Assert.Equal(sum / n, noise.CandidatesMinusBaseline, 10);
+        Assert.Equal(own / n, noise.CandidatesMean, 10);
+        Assert.InRange(noise.CandidatesMinusBaseline, noise.CandidatesMinusBaselineLow, noise.CandidatesMinusBaselineHigh);
+        Assert.InRange(noise.PairedP, 0, 1);
+        Assert.Equal(baseline.CandidatesMean + noise.CandidatesMinusBaseline, noise.CandidatesMean, 10);
+
+        Assert.Equal(0, baseline.CandidatesMinusBaseline);
+        Assert.Equal(1, baseline.PairedP);
+        Assert.Equal(0, baseline.SigmaRelative);
+        var rms = TrainingHistory.Read(Path.Combine(runs.TextNoise.RunDirectory, "f", "metrics.jsonl"))[^1]["text_embedding_rms"];
+        Assert.Equal(0.15 / rms, noise.SigmaRelative, 12);
+        Assert.Equal(runs.TextNoise.Summary.LinearProbeAcc, noise.LinearProbe);
+
+        // Over seeds: one seed has no interval; the probe's change is against the same seed's baseline.
+        var summary = MitigationSummaryRow.Of([baseline, noise]);
+        Assert.Equal(["sigma 0.00", "sigma 0.15"], summary.Select(s => s.Setting));
+        Assert.Equal(noise.LinearProbe - baseline.LinearProbe, summary[1].LinearProbeMinusBaseline, 12);
+        Assert.True(double.IsNaN(summary[1].CandidatesMinusBaselineLow) && double.IsNaN(summary[1].CandidatesSeedSd));
+        Assert.Equal("n/a", MitigationViews.Cells(summary[1])[3].Split('[')[1].Split(',')[0]);
+    }
+
+    [Fact]
+    public void ARunOfAnotherSeedIsNotComparedWithTheBaseline()
+    {
+        var setting = new MitigationSetting(MitigationGrid.Noise, "sigma 0.15", 0.15, TinyRuns.TextNoiseConfig);
+        var other = runs.TextNoise with { Config = runs.TextNoise.Config with { Seed = 5 } };
+        var error = Assert.Throws<ArgumentException>(() => MitigationRow.From(setting, other, runs.Baseline));
+        Assert.Contains("seed 5", error.Message);
+    }
+
+    [Fact]
+    public async Task TheTablesAreWrittenAsCsvAndParquetWithTheSameColumns()
+    {
+        using var dir = new TempDirectory();
+        var setting = new MitigationSetting(MitigationGrid.Noise, "sigma 0.15", 0.15, TinyRuns.TextNoiseConfig);
+        var row = MitigationRow.From(setting, runs.TextNoise, runs.Baseline);
+        string csv = RecordTable.Write(dir.Path, "rows", [row]);
+        var lines = File.ReadAllLines(csv);
+        Assert.Equal(string.Join(',', RecordTable.Columns<MitigationRow>()), lines[0]);
+        Assert.StartsWith("noise,sigma 0.15,0.15,0,", lines[1]);
+        await using var parquet = File.OpenRead(Path.Combine(dir.Path, "rows.parquet"));
+        var back = await ParquetSerializer.DeserializeUntypedAsync(parquet);
+        Assert.Equal(RecordTable.Columns<MitigationRow>(), back.Schema.GetDataFields().Select(f => f.Name));
+        Assert.Equal(row.CandidatesMinusBaseline, back.Data.Single()["sc_minus_baseline"]);
+        Assert.Equal(row.Setting, back.Data.Single()["setting"]);
+    }
+
+    [Fact]
+    public void TheChartsPutOursBesideTheStudysChangeFromItsBaseline()
+    {
+        var baseline = MitigationRow.From(new MitigationSetting(MitigationGrid.Noise, "sigma 0.00", 0, TinyRuns.BaselineConfig), runs.Baseline, runs.Baseline);
+        var noise = MitigationRow.From(new MitigationSetting(MitigationGrid.Noise, "sigma 0.15", 0.15, TinyRuns.TextNoiseConfig), runs.TextNoise, runs.Baseline);
+        var result = new MitigationStudyResult(MitigationGrid.Noise, "", [baseline, noise], MitigationSummaryRow.Of([baseline, noise]));
+        var traces = ChartJson.Traces(MitigationViews.MemorizationBesideStudy(result));
+        Assert.Equal(2, traces.Count);
+        var ours = ChartJson.Numbers(traces[0]!["y"]);
+        Assert.Equal(2, ours.Count);
+        Assert.Equal(0, ours[0]);
+        Assert.Equal(noise.CandidatesMinusBaseline, ours[1], 5);
+        var study = ChartJson.Numbers(traces[1]!["y"]);
+        Assert.Equal(StudyReference.TextNoise.Count, study.Count);
+        Assert.Equal(0, study[0]);
+        Assert.Equal(StudyReference.TextNoise[4].ClipMem - StudyReference.TextNoise[0].ClipMem, study[4], 6);   // the study's sweet spot, sigma 0.15
+        Assert.Contains("different scales", (string)ChartJson.Layout(MitigationViews.MemorizationBesideStudy(result))["title"]!["text"]!);
+    }
+}

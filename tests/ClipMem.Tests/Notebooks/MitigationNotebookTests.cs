@@ -1,0 +1,33 @@
+using ClipMem.Experiments.Mitigations;
+using ClipMem.Tests.Training;
+
+namespace ClipMem.Tests.Notebooks;
+
+/// <summary>notebooks/05-mitigations.dib run headlessly on the tiny preset: the quick captions and noise sweeps at one seed.</summary>
+[Collection(TorchRandomStateCollection.Name)]
+public class MitigationNotebookTests
+{
+    [Fact]
+    public async Task TheNotebookRunsBothSweepsAndDrawsOursBesideTheStudy()
+    {
+        using var dir = new TempDirectory();
+        var run = await NotebookRuns.RunAsync("05-mitigations.dib", new() { ["studyDirectory"] = dir.Path });
+        var html = run.Outputs.Where(o => o.MimeType == "text/html").Select(o => o.Value).ToList();
+
+        var tables = html.Where(h => h.Contains("<table", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, tables.Count);
+        Assert.Contains("3 captions", tables[0]);
+        Assert.Contains("sigma 0.15", tables[1]);
+        var charts = html.Where(h => h.Contains(NotebookRuns.ChartMarker, StringComparison.Ordinal)).ToList();
+        Assert.Equal(6, charts.Count);                           // per experiment: memorization, utility, trade-off
+        Assert.Contains("Captions per image: mean CLIPMem over S_C, change from the baseline", charts[0]);
+        Assert.Contains("study (COCO, ViT-B/32; its own scale)", charts[0]);
+        Assert.Contains("utility against memorization", charts[5]);
+        foreach (var experiment in MitigationGrid.Experiments)
+        {
+            Assert.True(File.Exists(Path.Combine(dir.Path, experiment, MitigationStudy.RunsTable + ".csv")), experiment);
+            Assert.True(File.Exists(Path.Combine(dir.Path, experiment, MitigationStudy.SummaryTable + ".parquet")), experiment);
+        }
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(dir.Path, MitigationGrid.Captions, MitigationStudy.RunsTable + ".csv")).Length);
+    }
+}
