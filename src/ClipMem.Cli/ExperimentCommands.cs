@@ -10,7 +10,7 @@ namespace ClipMem.Cli;
 /// <summary>`clipmem experiment ...`: studies made of many runs, each run as reproduce makes it.</summary>
 public static class ExperimentCommands
 {
-    public static Command Create(TextWriter output) => new("experiment", "Studies of many runs.") { Regime(output), Paradigms(output), Mitigation(MitigationGrid.Captions, output), Mitigation(MitigationGrid.Noise, output) };
+    public static Command Create(TextWriter output) => new("experiment", "Studies of many runs.") { Regime(output), Paradigms(output), Mitigation(MitigationGrid.Captions, output), Mitigation(MitigationGrid.Noise, output), Mitigation(MitigationGrid.Removal, output) };
 
     private static Command Regime(TextWriter output)
     {
@@ -93,9 +93,13 @@ public static class ExperimentCommands
         };
         grid.AcceptOnlyFromAmong([.. MitigationGrid.Grids]);
         var seeds = new Option<int>("--seeds") { Description = "How many seeds, from --seed on (3: the intervals over seeds need them); each setting is a full run per seed.", DefaultValueFactory = _ => 3 };
-        string what = experiment == MitigationGrid.Captions
-            ? "Captions per image (the study's finding 6): f and g trained on 1 to 5 captions per image, every setting scored on all 5"
-            : "Gaussian noise on the text embeddings during training (the study's finding 7), over its sigma grid";
+        string what = experiment switch
+        {
+            MitigationGrid.Captions => "Captions per image (the study's finding 6): f and g trained on 1 to 5 captions per image, every setting scored on all 5",
+            MitigationGrid.Removal => "Removal (the study's finding 8): the baseline, then S_C ranked by CLIPMem, by lowest image-text similarity under f or at random, " +
+                                      "the top N removed and f retrained from scratch (g reused), N scaled to |S_C| as the study's 50..3200 of 5,000",
+            _ => "Gaussian noise on the text embeddings during training (the study's finding 7), over its sigma grid",
+        };
         var command = new Command(experiment,
             what + ", each a full run per seed; compares each with the baseline on the same S_C samples (the baseline's clean-S_C range), " +
             "with utility (linear probe, retrieval R@1); writes mitigation_runs and mitigation_summary (.csv and .parquet).")
@@ -110,8 +114,7 @@ public static class ExperimentCommands
             int seedCount = parse.GetValue(seeds);
             if (seedCount < 1) throw new ArgumentException($"--seeds {seedCount}: allowed values are 1 or more.");
             string root = parse.GetValue(options.Out) ?? MitigationStudy.DefaultPath(experiment, baseline, gridName);
-            var settings = MitigationGrid.For(experiment, baseline, gridName);
-            output.WriteLine($"{experiment} study: {seedCount} seed(s) x {settings.Count} settings under {Path.GetFullPath(root)}");
+            output.WriteLine($"{experiment} study: {seedCount} seed(s), {gridName} grid, under {Path.GetFullPath(root)}");
             var bar = new ProgressBar(output);
             var result = new MitigationStudy(runtime, root, output) { Progress = bar.Report }
                 .Run(experiment, baseline, Enumerable.Range(0, seedCount).Select(s => baseline.Seed + (ulong)s).ToList(), gridName);

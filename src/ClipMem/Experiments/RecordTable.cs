@@ -24,16 +24,19 @@ public static class RecordTable
             csv.AppendJoin(',', properties.Select(p => ScoreTable.Quote(Cell(p.GetValue(row))))).Append('\n');
         string csvPath = Path.Combine(directory, name + ".csv");
         AtomicFile.WriteAllText(csvPath, csv.ToString());
-        AtomicFile.Write(Path.Combine(directory, name + ".parquet"), stream =>
-        {
-            // Parquet needs a seekable stream it owns for the footer; write to memory, then copy.
-            using var buffer = new MemoryStream();
-            ParquetSerializer.SerializeAsync(rows, buffer).GetAwaiter().GetResult();
-            buffer.Position = 0;
-            buffer.CopyTo(stream);
-        });
+        WriteParquet(Path.Combine(directory, name + ".parquet"), rows);
         return csvPath;
     }
+
+    /// <summary>The rows as one Parquet row group, atomically, columns named by the same attributes.</summary>
+    public static void WriteParquet<T>(string path, IReadOnlyList<T> rows) => AtomicFile.Write(path, stream =>
+    {
+        // Parquet needs a seekable stream it owns for the footer; write to memory, then copy.
+        using var buffer = new MemoryStream();
+        ParquetSerializer.SerializeAsync(rows, buffer).GetAwaiter().GetResult();
+        buffer.Position = 0;
+        buffer.CopyTo(stream);
+    });
 
     private static PropertyInfo[] Properties<T>()
     {

@@ -5,7 +5,6 @@ using ClipMem.Common;
 using ClipMem.Data;
 using ClipMem.Data.Loaders;
 using System.Text.Json.Serialization;
-using Parquet.Serialization;
 
 namespace ClipMem.Experiments;
 
@@ -54,14 +53,7 @@ public static class ScoreTable
     }
 
     /// <summary>The rows as one Parquet row group, columns named and ordered as in scores.csv.</summary>
-    public static void WriteParquet(string path, IReadOnlyList<ScoreRow> rows) => AtomicFile.Write(path, stream =>
-    {
-        // Parquet needs a seekable stream it owns for the footer; write to memory, then copy.
-        using var buffer = new MemoryStream();
-        ParquetSerializer.SerializeAsync(rows, buffer).GetAwaiter().GetResult();
-        buffer.Position = 0;
-        buffer.CopyTo(stream);
-    });
+    public static void WriteParquet(string path, IReadOnlyList<ScoreRow> rows) => RecordTable.WriteParquet(path, rows);
 
     /// <summary>Reads a score table written by <see cref="WriteCsv"/>; a malformed row is an error naming the file, line and sample.</summary>
     public static IReadOnlyList<ScoreRow> ReadCsv(string path)

@@ -43,6 +43,19 @@ public static class StudyReference
         (0.15, 0.417, 0.653), (0.20, 0.422, 0.649), (0.25, 0.436, 0.633), (0.30, 0.447, 0.615),
     ];
 
+    /// <summary>|S_C| of the study's COCO removal experiment (finding 8): its counts are out of this many.</summary>
+    public const int RemovalCandidates = 5000;
+
+    /// <summary>
+    /// Linear probe after removing N of S_C and retraining f (finding 8), by ranking: the most memorized first (CLIPMem),
+    /// the lowest image-text similarity under f first, or at random.
+    /// </summary>
+    public static IReadOnlyList<(int Removed, double Clipmem, double LowestSimilarity, double Random)> Removal { get; } =
+    [
+        (0, 0.631, 0.631, 0.631), (50, 0.650, 0.648, 0.632), (100, 0.664, 0.655, 0.631), (200, 0.646, 0.648, 0.631),
+        (400, 0.632, 0.632, 0.630), (800, 0.625, 0.625, 0.628), (1600, 0.620, 0.621, 0.626), (3200, 0.611, 0.613, 0.624),
+    ];
+
     /// <summary>The linear-probe line the reports print, e.g. under a utility table.</summary>
     public static string LinearProbes =>
         $"The study reports CLIP {Percent(ClipLinearProbe)}, SSL {Percent(SslLinearProbe)}, supervised {Percent(SupervisedLinearProbe)} on ImageNet.";

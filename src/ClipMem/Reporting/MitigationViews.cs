@@ -71,13 +71,71 @@ public static class MitigationViews
             "change in mean CLIPMem over S_C from the baseline", "change in linear probe (points)",
             [
                 Charts.Points("ours", summary.Select(s => s.CandidatesMinusBaseline), summary.Select(s => 100 * s.LinearProbeMinusBaseline), summary.Select(s => s.Setting), Ours, showLabels: true),
-                Charts.Points("study", study.Select(p => p.ClipMem - study[0].ClipMem), study.Select(p => 100 * (p.LinearProbe - study[0].LinearProbe)),
-                    study.Select(p => Label(result.Experiment, p.Value)), Study, showLabels: true),
+                // The study gives no memorization after removal: its trade-off has no points there.
+                .. study.Count == 0 ? [] : new[]
+                {
+                    Charts.Points("study", study.Select(p => p.ClipMem - study[0].ClipMem), study.Select(p => 100 * (p.LinearProbe - study[0].LinearProbe)),
+                        study.Select(p => Label(result.Experiment, p.Value)), Study, showLabels: true),
+                },
             ]);
     }
 
     /// <summary>Every chart of one experiment, in the notebook's order.</summary>
-    public static IEnumerable<GenericChart> AllCharts(MitigationStudyResult result) => [MemorizationBesideStudy(result), UtilityBesideStudy(result), TradeOff(result)];
+    public static IEnumerable<GenericChart> AllCharts(MitigationStudyResult result) => result.Experiment == MitigationGrid.Removal
+        ? [RemovalUtilityBesideStudy(result), RemovalMemorization(result), TradeOff(result)]
+        : [MemorizationBesideStudy(result), UtilityBesideStudy(result), TradeOff(result)];
+
+    /// <summary>
+    /// Removal (finding 8): the linear probe's change after removing a share of S_C and retraining f, one line per ranking,
+    /// ours (solid, 95% CI over seeds) beside the study's (dashed). The x axis is the share of S_C removed, so the study's
+    /// 50..3200 of 5,000 and our counts sit on one axis.
+    /// </summary>
+    public static GenericChart RemovalUtilityBesideStudy(MitigationStudyResult result)
+    {
+        int candidates = CandidatesOf(result);
+        var traces = new List<GenericChart>();
+        foreach (var (series, k) in RemovalSeries.Select((s, k) => (s, k)))
+        {
+            var points = Along(result, series);
+            string colour = RankingColours[k];
+            traces.Add(Charts.Line($"ours: {series} (95% CI over seeds)", points.Select(p => p.Value / candidates), points.Select(p => 100 * p.LinearProbeMinusBaseline), colour, markers: true)
+                .WithErrorBars(points.Select(p => 100 * (p.LinearProbeMinusBaseline - Finite(p.LinearProbeMinusBaselineLow, p.LinearProbeMinusBaseline))),
+                    points.Select(p => 100 * (Finite(p.LinearProbeMinusBaselineHigh, p.LinearProbeMinusBaseline) - p.LinearProbeMinusBaseline))));
+            var study = StudyReference.Removal.Select(r => (Share: (double)r.Removed / StudyReference.RemovalCandidates, Probe: StudyProbe(r, series))).ToList();
+            traces.Add(Charts.Line($"study: {series} (COCO, ImageNet probe)", study.Select(p => p.Share), study.Select(p => 100 * (p.Probe - study[0].Probe)), colour, dashed: true, markers: true));
+        }
+        return Charts.Figure("Removal: linear probe after retraining f, change from the baseline (different tasks)", "share of S_C removed", "change in accuracy (points)", traces)
+            .WithHorizontalLine(0, "baseline", "#7f7f7f");
+    }
+
+    /// <summary>Removal: mean CLIPMem over all of S_C (removed samples included, now unseen by f) after retraining, per ranking.</summary>
+    public static GenericChart RemovalMemorization(MitigationStudyResult result)
+    {
+        int candidates = CandidatesOf(result);
+        var traces = RemovalSeries.Select((series, k) =>
+        {
+            var points = Along(result, series);
+            return Charts.Line($"ours: {series}", points.Select(p => p.Value / candidates), points.Select(p => p.CandidatesMinusBaseline), RankingColours[k], markers: true);
+        });
+        return Charts.Figure("Removal: mean CLIPMem over S_C after retraining f, change from the baseline", "share of S_C removed", "change in mean CLIPMem", traces)
+            .WithHorizontalLine(0, "baseline", "#7f7f7f");
+    }
+
+    private static readonly string[] RemovalSeries = [.. Enum.GetValues<Experiments.Derivation.RemovalRanking>().Select(MitigationGrid.NameOf)];
+    private static readonly string[] RankingColours = ["#1f77b4", "#ff7f0e", "#7f7f7f"];
+
+    /// <summary>A ranking's points with the baseline (nothing removed) first.</summary>
+    private static List<MitigationSummaryRow> Along(MitigationStudyResult result, string series) =>
+        [.. result.Summary.Where(s => s.Value == 0).Take(1), .. result.Summary.Where(s => s.Series == series).OrderBy(s => s.Value)];
+
+    private static int CandidatesOf(MitigationStudyResult result) => result.Runs[0].CandidateCount;
+
+    private static double StudyProbe((int Removed, double Clipmem, double LowestSimilarity, double Random) reading, string series) => series switch
+    {
+        "clipmem" => reading.Clipmem,
+        "lowest-similarity" => reading.LowestSimilarity,
+        _ => reading.Random,
+    };
 
     /// <summary>mitigation_summary as a table to read.</summary>
     public static DataFrame Table(IReadOnlyList<MitigationSummaryRow> rows)
@@ -114,7 +172,12 @@ public static class MitigationViews
         ];
     }
 
-    private static string Title(string experiment) => experiment == MitigationGrid.Captions ? "Captions per image" : "Text-embedding noise";
+    private static string Title(string experiment) => experiment switch
+    {
+        MitigationGrid.Captions => "Captions per image",
+        MitigationGrid.Removal => "Removal",
+        _ => "Text-embedding noise",
+    };
 
     private static string Label(string experiment, double value) =>
         experiment == MitigationGrid.Captions ? $"{value:0} captions" : string.Create(CultureInfo.InvariantCulture, $"sigma {value:0.00}");

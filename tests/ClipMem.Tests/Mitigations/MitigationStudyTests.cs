@@ -58,6 +58,17 @@ public class MitigationGridTests
     }
 
     [Fact]
+    public void RemovalCountsScaleWithSCAsTheStudysDo()
+    {
+        // The study removes 50..3200 of 5,000: 1% to 64%. Of 300 that is 3, 6, 12, 24, 48, 96, 192, for each ranking.
+        var full = MitigationGrid.RemovalSettings(300);
+        Assert.Equal(21, full.Count);
+        Assert.Equal([3, 6, 12, 24, 48, 96, 192], full.Where(s => s.Ranking == ClipMem.Experiments.Derivation.RemovalRanking.Clipmem).Select(s => s.Count));
+        Assert.Equal([6, 24, 96], MitigationGrid.RemovalSettings(300, "quick").Where(s => s.Ranking == ClipMem.Experiments.Derivation.RemovalRanking.Random).Select(s => s.Count));
+        Assert.Equal([1, 5, 19], MitigationGrid.RemovalSettings(60, "quick").Take(3).Select(s => s.Count));   // at least one
+    }
+
+    [Fact]
     public void UnknownExperimentsAndGridsNameTheAllowedOnes()
     {
         var error = Assert.Throws<ArgumentException>(() => MitigationGrid.For("dropout", ExperimentPreset.Tiny));
@@ -130,7 +141,7 @@ public class MitigationRowTests(TinyRuns runs)
         string csv = RecordTable.Write(dir.Path, "rows", [row]);
         var lines = File.ReadAllLines(csv);
         Assert.Equal(string.Join(',', RecordTable.Columns<MitigationRow>()), lines[0]);
-        Assert.StartsWith("noise,sigma 0.15,0.15,0,", lines[1]);
+        Assert.StartsWith("noise,noise,sigma 0.15,0.15,0,", lines[1]);
         await using var parquet = File.OpenRead(Path.Combine(dir.Path, "rows.parquet"));
         var back = await ParquetSerializer.DeserializeUntypedAsync(parquet);
         Assert.Equal(RecordTable.Columns<MitigationRow>(), back.Schema.GetDataFields().Select(f => f.Name));

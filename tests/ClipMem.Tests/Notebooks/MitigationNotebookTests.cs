@@ -15,15 +15,17 @@ public class MitigationNotebookTests
         var html = run.Outputs.Where(o => o.MimeType == "text/html").Select(o => o.Value).ToList();
 
         var tables = html.Where(h => h.Contains("<table", StringComparison.Ordinal)).ToList();
-        Assert.Equal(2, tables.Count);
+        Assert.Equal(3, tables.Count);
         Assert.Contains("3 captions", tables[0]);
         Assert.Contains("sigma 0.15", tables[1]);
+        Assert.Contains("lowest-similarity 19", tables[2]);      // 32% of the tiny preset's 60 S_C samples
         var charts = html.Where(h => h.Contains(NotebookRuns.ChartMarker, StringComparison.Ordinal)).ToList();
-        Assert.Equal(6, charts.Count);                           // per experiment: memorization, utility, trade-off
+        Assert.Equal(9, charts.Count);                           // per experiment: memorization, utility, trade-off
         Assert.Contains("Captions per image: mean CLIPMem over S_C, change from the baseline", charts[0]);
         Assert.Contains("study (COCO, ViT-B/32; its own scale)", charts[0]);
         Assert.Contains("utility against memorization", charts[5]);
-        foreach (var experiment in MitigationGrid.Experiments)
+        Assert.Contains("study: clipmem (COCO, ImageNet probe)", charts[6]);
+        foreach (var experiment in MitigationGrid.AllExperiments)
         {
             Assert.True(File.Exists(Path.Combine(dir.Path, experiment, MitigationStudy.RunsTable + ".csv")), experiment);
             Assert.True(File.Exists(Path.Combine(dir.Path, experiment, MitigationStudy.SummaryTable + ".parquet")), experiment);

@@ -3,10 +3,13 @@ using System.Globalization;
 namespace ClipMem.Experiments.Mitigations;
 
 /// <summary>One configuration of a mitigation experiment: what it sets, as a label and a number to plot along, and the whole config.</summary>
-public sealed record MitigationSetting(string Experiment, string Label, double Value, ExperimentConfig Config)
+/// <param name="Series">The line it belongs to in a chart: the experiment, or a removal's ranking.</param>
+public sealed record MitigationSetting(string Experiment, string Label, double Value, ExperimentConfig Config, string? Series = null)
 {
+    public string Line => Series ?? Experiment;
+
     /// <summary>Its run directory's name inside the experiment's folder, per seed.</summary>
-    public string Name => $"{Experiment}-{Value.ToString("0.###", CultureInfo.InvariantCulture)}";
+    public string Name => $"{(Series is null ? Experiment : $"{Experiment}-{Series}")}-{Value.ToString("0.###", CultureInfo.InvariantCulture)}";
 }
 
 /// <summary>
@@ -18,9 +21,33 @@ public sealed record MitigationSetting(string Experiment, string Label, double V
 /// </summary>
 public static class MitigationGrid
 {
-    public const string Captions = "captions", Noise = "noise";
+    public const string Captions = "captions", Noise = "noise", Removal = "removal";
 
+    /// <summary>The sweeps of configs; removal (derived runs of a finished baseline) is <see cref="RemovalSettings"/>.</summary>
     public static IReadOnlyList<string> Experiments { get; } = [Captions, Noise];
+
+    public static IReadOnlyList<string> AllExperiments { get; } = [Captions, Noise, Removal];
+
+    /// <summary>
+    /// The removal sweep (finding 8): each ranking at each count, the counts scaled to |S_C| as the study's 50..3200 are to
+    /// its 5,000 (full), or three of them around its best (quick: 2, 8 and 32 % of S_C).
+    /// </summary>
+    public static IReadOnlyList<(Derivation.RemovalRanking Ranking, int Count)> RemovalSettings(int candidates, string grid = "full")
+    {
+        if (!Grids.Contains(grid)) throw new ArgumentException($"mitigation grid '{grid}': allowed values are {string.Join(", ", Grids)}.");
+        var fractions = grid == "full"
+            ? StudyReference.Removal.Skip(1).Select(r => (double)r.Removed / StudyReference.RemovalCandidates).ToList()
+            : [0.02, 0.08, 0.32];
+        var counts = fractions.Select(f => Math.Max(1, (int)Math.Round(f * candidates))).Distinct().ToList();
+        return Enum.GetValues<Derivation.RemovalRanking>().SelectMany(r => counts.Select(c => (r, c))).ToList();
+    }
+
+    /// <summary>A ranking as the tables and folders name it: clipmem, lowest-similarity, random.</summary>
+    public static string NameOf(Derivation.RemovalRanking ranking) => ranking switch
+    {
+        Derivation.RemovalRanking.LowestSimilarity => "lowest-similarity",
+        _ => ranking.ToString().ToLowerInvariant(),
+    };
 
     public static IReadOnlyList<string> Grids { get; } = ["quick", "full"];
 

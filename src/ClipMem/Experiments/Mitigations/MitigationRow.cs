@@ -11,11 +11,13 @@ namespace ClipMem.Experiments.Mitigations;
 /// </summary>
 public sealed record MitigationRow(
     [property: JsonPropertyName("experiment")] string Experiment,
+    [property: JsonPropertyName("series")] string Series,
     [property: JsonPropertyName("setting")] string Setting,
     [property: JsonPropertyName("value")] double Value,
     [property: JsonPropertyName("seed")] long Seed,
     [property: JsonPropertyName("run_directory")] string RunDirectory,
     [property: JsonPropertyName("normaliser")] double Normaliser,
+    [property: JsonPropertyName("sc_count")] int CandidateCount,
     [property: JsonPropertyName("sc_mean")] double CandidatesMean,
     [property: JsonPropertyName("sc_low")] double CandidatesLow,
     [property: JsonPropertyName("sc_high")] double CandidatesHigh,
@@ -60,7 +62,7 @@ public sealed record MitigationRow(
         var s = result.Summary;
         double rms = LastTextEmbeddingRms(result.RunDirectory);
         double sigma = result.Config.Mitigation<TextEmbeddingNoise>()?.Sigma ?? 0;
-        return new MitigationRow(setting.Experiment, setting.Label, setting.Value, (long)seed, result.RunDirectory, range,
+        return new MitigationRow(setting.Experiment, setting.Line, setting.Label, setting.Value, (long)seed, result.RunDirectory, range, candidates.Count,
             interval.Mean, interval.Low, interval.High, Split(result, "S_C", cleanOnly: true).Average(), Split(result, "S_S").Average(), Split(result, "S_I").Average(),
             difference.Mean, difference.Low, difference.High, p, s.MiscaptionAuroc,
             s.LinearProbeAcc ?? double.NaN, s.LinearProbeAccRandomInit ?? double.NaN, s.LinearProbeAccSupervised ?? double.NaN, s.RetrievalR1,
@@ -81,6 +83,7 @@ public sealed record MitigationRow(
 /// </summary>
 public sealed record MitigationSummaryRow(
     [property: JsonPropertyName("experiment")] string Experiment,
+    [property: JsonPropertyName("series")] string Series,
     [property: JsonPropertyName("setting")] string Setting,
     [property: JsonPropertyName("value")] double Value,
     [property: JsonPropertyName("seeds")] int Seeds,
@@ -107,14 +110,14 @@ public sealed record MitigationSummaryRow(
         var baselineProbe = rows.GroupBy(r => r.Experiment).ToDictionary(g => g.Key,
             g => g.Where(r => r.Value == g.First().Value).ToDictionary(r => r.Seed, r => r.LinearProbe));
         static double Sd(IReadOnlyList<double> v) => v.Count < 2 ? double.NaN : Math.Sqrt(Statistics.Variance(v));
-        return rows.GroupBy(r => (r.Experiment, r.Setting)).Select(g =>
+        return rows.GroupBy(r => (r.Experiment, r.Series, r.Setting)).Select(g =>
         {
             var seeds = g.ToList();
             var memorization = seeds.Select(r => r.CandidatesMean).ToList();
             var probe = seeds.Select(r => r.LinearProbe).ToList();
             var difference = OverSeeds(seeds.Select(r => r.CandidatesMinusBaseline).ToList());
             var probeDifference = OverSeeds(seeds.Select(r => r.LinearProbe - baselineProbe[r.Experiment][r.Seed]).ToList());
-            return new MitigationSummaryRow(g.Key.Experiment, g.Key.Setting, seeds[0].Value, seeds.Count,
+            return new MitigationSummaryRow(g.Key.Experiment, g.Key.Series, g.Key.Setting, seeds[0].Value, seeds.Count,
                 memorization.Average(), Sd(memorization), difference.Mean, difference.Low, difference.High,
                 probe.Average(), Sd(probe), probeDifference.Mean, probeDifference.Low, probeDifference.High,
                 seeds.Average(r => r.RetrievalR1), seeds.Average(r => r.MiscaptionAuroc), seeds.Average(r => r.SigmaRelative));

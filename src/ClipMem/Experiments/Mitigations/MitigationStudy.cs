@@ -1,3 +1,4 @@
+using ClipMem.Experiments.Derivation;
 using ClipMem.Training;
 
 namespace ClipMem.Experiments.Mitigations;
@@ -6,7 +7,7 @@ namespace ClipMem.Experiments.Mitigations;
 public sealed record MitigationStudyResult(string Experiment, string Root, IReadOnlyList<MitigationRow> Runs, IReadOnlyList<MitigationSummaryRow> Summary);
 
 /// <summary>
-/// `clipmem experiment captions|noise` (PAPER.md findings 6 and 7): every setting of a <see cref="MitigationGrid"/> as a
+/// `clipmem experiment captions|noise|removal` (PAPER.md findings 6, 7 and 8): every setting of a <see cref="MitigationGrid"/> as a
 /// full run of its own (f and g each a job of its own) per seed under one folder, root/seed-N/SETTING, compared with the
 /// experiment's baseline at the same seed. mitigation_runs and mitigation_summary (.csv and .parquet) are rewritten after
 /// every run, and a finished run is read back, so a stopped study resumes where it stopped.
@@ -22,6 +23,7 @@ public sealed class MitigationStudy(RuntimeOptions runtime, string root, TextWri
 
     public MitigationStudyResult Run(string experiment, ExperimentConfig baseline, IReadOnlyList<ulong> seeds, string grid = "full")
     {
+        if (experiment == MitigationGrid.Removal) return RunRemoval(baseline, seeds, grid);
         if (seeds.Count == 0) throw new ArgumentException("A mitigation study needs at least one seed.");
         var settings = MitigationGrid.For(experiment, baseline, grid);
         foreach (var setting in settings) setting.Config.Validate();
@@ -41,6 +43,37 @@ public sealed class MitigationStudy(RuntimeOptions runtime, string root, TextWri
             }
         }
         return new MitigationStudyResult(experiment, root, rows, MitigationSummaryRow.Of(rows));
+    }
+
+    /// <summary>
+    /// The removal sweep (finding 8): per seed, the baseline run, then for each ranking and count a derived run that removes
+    /// those S_C samples and retrains f from scratch (g, splits and tokenizer are the baseline's), root/seed-N/removal-RANKING-COUNT.
+    /// Memorization is still scored on all of S_C, removed samples included, on the baseline's range.
+    /// </summary>
+    public MitigationStudyResult RunRemoval(ExperimentConfig baseline, IReadOnlyList<ulong> seeds, string grid = "full")
+    {
+        if (seeds.Count == 0) throw new ArgumentException("A mitigation study needs at least one seed.");
+        var plain = baseline with { Mitigations = [] };
+        plain.Validate();
+        Directory.CreateDirectory(root);
+        var rows = new List<MitigationRow>();
+        foreach (ulong seed in seeds)
+        {
+            log.WriteLine($"removal: seed {seed}, baseline");
+            var parent = ClipMemRuns.OpenOrRun(plain with { Seed = seed }, runtime, Path.Combine(root, $"seed-{seed}", "baseline"), log, Progress);
+            rows.Add(MitigationRow.From(new MitigationSetting(MitigationGrid.Removal, "none", 0, parent.Config, "none"), parent, parent));
+            var settings = MitigationGrid.RemovalSettings(parent.Rows.Count(r => r.Split == "S_C"), grid);
+            foreach (var ((ranking, count), k) in settings.Select((s, k) => (s, k)))
+            {
+                string name = MitigationGrid.NameOf(ranking);
+                log.WriteLine($"removal: seed {seed}, {name} {count} ({k + 1}/{settings.Count})");
+                var (run, config) = DerivedRuns.CreateRemoval(parent, ranking, count, runtime, Path.Combine(root, $"seed-{seed}", $"removal-{name}-{count}"));
+                var result = ClipMemRuns.IsComplete(run.Root) ? ClipMemRuns.Open(run.Root, log) : new ClipMemExperiment(config, runtime, run, log) { Progress = Progress }.Run();
+                rows.Add(MitigationRow.From(new MitigationSetting(MitigationGrid.Removal, $"{name} {count}", count, config, name), result, parent));
+                Write(rows);
+            }
+        }
+        return new MitigationStudyResult(MitigationGrid.Removal, root, rows, MitigationSummaryRow.Of(rows));
     }
 
     /// <summary>
