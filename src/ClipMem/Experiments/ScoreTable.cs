@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Globalization;
 using System.Text;
 using ClipMem.Common;
@@ -33,8 +32,7 @@ public sealed record ScoreRow(
 public static class ScoreTable
 {
     /// <summary>The column names in order: ScoreRow's, as its properties' attributes name them (the Parquet writer reads the same attributes).</summary>
-    public static readonly string[] Columns = typeof(ScoreRow).GetConstructors().Single().GetParameters()
-        .Select(p => typeof(ScoreRow).GetProperty(p.Name!)!.GetCustomAttribute<JsonPropertyNameAttribute>()!.Name).ToArray();
+    public static readonly string[] Columns = [.. RecordTable.Columns<ScoreRow>()];
 
     public static void WriteCsv(string path, IEnumerable<ScoreRow> rows)
     {

@@ -37,9 +37,7 @@ public static class MitigationViews
         return Charts.Figure($"{Title(result.Experiment)}: mean CLIPMem over S_C, change from the baseline (different scales)", AxisOf(result.Experiment),
             "change in mean CLIPMem",
             [
-                Charts.Line("ours (baseline's clean-S_C range; 95% CI over seeds)", summary.Select(s => s.Value), summary.Select(s => s.CandidatesMinusBaseline), Ours, markers: true)
-                    .WithErrorBars(summary.Select(s => s.CandidatesMinusBaseline - Finite(s.CandidatesMinusBaselineLow, s.CandidatesMinusBaseline)),
-                        summary.Select(s => Finite(s.CandidatesMinusBaselineHigh, s.CandidatesMinusBaseline) - s.CandidatesMinusBaseline)),
+                IntervalLine("ours (baseline's clean-S_C range; 95% CI over seeds)", summary, s => s.Value, MemorizationChange, Ours),
                 Charts.Line("study (COCO, ViT-B/32; its own scale)", study.Select(p => p.Value), study.Select(p => p.ClipMem - study[0].ClipMem), Study, dashed: true, markers: true),
             ]).WithHorizontalLine(0, "baseline", "#7f7f7f");
     }
@@ -52,9 +50,7 @@ public static class MitigationViews
         return Charts.Figure($"{Title(result.Experiment)}: linear probe, change from the baseline (different tasks)", AxisOf(result.Experiment),
             "change in accuracy (points)",
             [
-                Charts.Line("ours (9 synthetic shapes; 95% CI over seeds)", summary.Select(s => s.Value), summary.Select(s => 100 * s.LinearProbeMinusBaseline), Ours, markers: true)
-                    .WithErrorBars(summary.Select(s => 100 * (s.LinearProbeMinusBaseline - Finite(s.LinearProbeMinusBaselineLow, s.LinearProbeMinusBaseline))),
-                        summary.Select(s => 100 * (Finite(s.LinearProbeMinusBaselineHigh, s.LinearProbeMinusBaseline) - s.LinearProbeMinusBaseline))),
+                IntervalLine("ours (9 synthetic shapes; 95% CI over seeds)", summary, s => s.Value, ProbeChangeInPoints, Ours),
                 Charts.Line("study (ImageNet)", study.Select(p => p.Value), study.Select(p => 100 * (p.LinearProbe - study[0].LinearProbe)), Study, dashed: true, markers: true),
             ]).WithHorizontalLine(0, "baseline", "#7f7f7f");
     }
@@ -98,9 +94,7 @@ public static class MitigationViews
         {
             var points = Along(result, series);
             string colour = RankingColours[k];
-            traces.Add(Charts.Line($"ours: {series} (95% CI over seeds)", points.Select(p => p.Value / candidates), points.Select(p => 100 * p.LinearProbeMinusBaseline), colour, markers: true)
-                .WithErrorBars(points.Select(p => 100 * (p.LinearProbeMinusBaseline - Finite(p.LinearProbeMinusBaselineLow, p.LinearProbeMinusBaseline))),
-                    points.Select(p => 100 * (Finite(p.LinearProbeMinusBaselineHigh, p.LinearProbeMinusBaseline) - p.LinearProbeMinusBaseline))));
+            traces.Add(IntervalLine($"ours: {series} (95% CI over seeds)", points, p => p.Value / candidates, ProbeChangeInPoints, colour));
             var study = StudyReference.Removal.Select(r => (Share: (double)r.Removed / StudyReference.RemovalCandidates, Probe: StudyProbe(r, series))).ToList();
             traces.Add(Charts.Line($"study: {series} (COCO, ImageNet probe)", study.Select(p => p.Share), study.Select(p => 100 * (p.Probe - study[0].Probe)), colour, dashed: true, markers: true));
         }
@@ -138,15 +132,10 @@ public static class MitigationViews
     };
 
     /// <summary>mitigation_summary as a table to read.</summary>
-    public static DataFrame Table(IReadOnlyList<MitigationSummaryRow> rows)
-    {
-        var cells = rows.Select(Cells).ToList();
-        return new DataFrame(ColumnNames.Select((name, c) => (DataFrameColumn)new StringDataFrameColumn(name, cells.Select(row => row[c]))));
-    }
+    public static DataFrame Table(IReadOnlyList<MitigationSummaryRow> rows) => TableViews.TextFrame(ColumnNames, rows.Select(Cells).ToList());
 
     /// <summary>The same table for the CLI.</summary>
-    public static ReportTable TextTable(IReadOnlyList<MitigationSummaryRow> rows) =>
-        new(ColumnNames, rows.Select(r => Cells(r).Select(Cell.Of).ToArray()).ToList(), Enumerable.Range(0, ColumnNames.Count).ToArray());
+    public static ReportTable TextTable(IReadOnlyList<MitigationSummaryRow> rows) => TableViews.TextTable(ColumnNames, rows.Select(Cells).ToList());
 
     public static IReadOnlyList<string> ColumnNames { get; } =
     [
@@ -181,6 +170,21 @@ public static class MitigationViews
 
     private static string Label(string experiment, double value) =>
         experiment == MitigationGrid.Captions ? $"{value:0} captions" : string.Create(CultureInfo.InvariantCulture, $"sigma {value:0.00}");
+
+    private static (double Mean, double Low, double High) MemorizationChange(MitigationSummaryRow s) =>
+        (s.CandidatesMinusBaseline, s.CandidatesMinusBaselineLow, s.CandidatesMinusBaselineHigh);
+
+    private static (double Mean, double Low, double High) ProbeChangeInPoints(MitigationSummaryRow s) =>
+        (100 * s.LinearProbeMinusBaseline, 100 * s.LinearProbeMinusBaselineLow, 100 * s.LinearProbeMinusBaselineHigh);
+
+    /// <summary>A line of per-setting means with their interval as error bars; a bound that is n/a (one seed) draws no bar.</summary>
+    private static GenericChart IntervalLine(string name, IReadOnlyList<MitigationSummaryRow> points, Func<MitigationSummaryRow, double> x,
+        Func<MitigationSummaryRow, (double Mean, double Low, double High)> value, string colour)
+    {
+        var values = points.Select(value).ToList();
+        return Charts.Line(name, points.Select(x), values.Select(v => v.Mean), colour, markers: true)
+            .WithErrorBars(values.Select(v => v.Mean - Finite(v.Low, v.Mean)), values.Select(v => Finite(v.High, v.Mean) - v.Mean));
+    }
 
     private static double Finite(double value, double fallback) => double.IsFinite(value) ? value : fallback;
 }

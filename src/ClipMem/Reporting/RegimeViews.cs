@@ -64,15 +64,10 @@ public static class RegimeViews
     private static readonly IReadOnlyList<string> SettingColours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"];
 
     /// <summary>regime.csv as a table to read: one row per point.</summary>
-    public static DataFrame Table(IReadOnlyList<RegimeRow> rows)
-    {
-        var cells = rows.Select(Cells).ToList();
-        return new DataFrame(ColumnNames.Select((name, c) => (DataFrameColumn)new StringDataFrameColumn(name, cells.Select(row => row[c]))));
-    }
+    public static DataFrame Table(IReadOnlyList<RegimeRow> rows) => TableViews.TextFrame(ColumnNames, rows.Select(Cells).ToList());
 
     /// <summary>The same table for the CLI: every cell text, aligned (`clipmem experiment regime`).</summary>
-    public static ReportTable TextTable(IReadOnlyList<RegimeRow> rows) =>
-        new(ColumnNames, rows.Select(r => Cells(r).Select(Cell.Of).ToArray()).ToList(), Enumerable.Range(0, ColumnNames.Count).ToArray());
+    public static ReportTable TextTable(IReadOnlyList<RegimeRow> rows) => TableViews.TextTable(ColumnNames, rows.Select(Cells).ToList());
 
     /// <summary>The columns of the table (the notebook's and `clipmem experiment regime`'s).</summary>
     public static IReadOnlyList<string> ColumnNames { get; } =

@@ -37,6 +37,14 @@ public static class TableViews
         return new ReportTable(columns.Select(c => c.Name).ToArray(), rows, textColumns, (int)frame.Rows.Count);
     }
 
+    /// <summary>A study's table of cell texts (one string[] per row) as a data frame of text columns, for a notebook.</summary>
+    public static DataFrame TextFrame(IReadOnlyList<string> columns, IReadOnlyList<string[]> rows) =>
+        new(columns.Select((name, c) => (DataFrameColumn)new StringDataFrameColumn(name, rows.Select(row => row[c]))));
+
+    /// <summary>The same cell texts as an aligned table, every column text, for the CLI.</summary>
+    public static ReportTable TextTable(IReadOnlyList<string> columns, IReadOnlyList<string[]> rows) =>
+        new(columns, rows.Select(r => r.Select(Cell.Of).ToArray()).ToList(), Enumerable.Range(0, columns.Count).ToArray());
+
     /// <summary>The frame's size line shown above its table.</summary>
     public static string FrameCaption(DataFrame frame) => $"{frame.Rows.Count} rows × {frame.Columns.Count} columns";
 

@@ -34,7 +34,7 @@ public static class MitigationGrid
     /// </summary>
     public static IReadOnlyList<(Derivation.RemovalRanking Ranking, int Count)> RemovalSettings(int candidates, string grid = "full")
     {
-        if (!Grids.Contains(grid)) throw new ArgumentException($"mitigation grid '{grid}': allowed values are {string.Join(", ", Grids)}.");
+        RequireGrid(grid);
         var fractions = grid == "full"
             ? StudyReference.Removal.Skip(1).Select(r => (double)r.Removed / StudyReference.RemovalCandidates).ToList()
             : [0.02, 0.08, 0.32];
@@ -56,7 +56,7 @@ public static class MitigationGrid
 
     public static IReadOnlyList<MitigationSetting> For(string experiment, ExperimentConfig baseline, string grid = "full")
     {
-        if (!Grids.Contains(grid)) throw new ArgumentException($"mitigation grid '{grid}': allowed values are {string.Join(", ", Grids)}.");
+        RequireGrid(grid);
         var clean = baseline with { Mitigations = [], Data = baseline.Data with { CaptionsPerImage = 1, ScoringCaptionsPerImage = null } };
         return experiment switch
         {
@@ -67,6 +67,11 @@ public static class MitigationGrid
                 sigma == 0 ? clean : clean.With(new TextEmbeddingNoise(sigma)))).ToList(),
             _ => throw new ArgumentException($"mitigation experiment '{experiment}': allowed values are {string.Join(", ", Experiments)}."),
         };
+    }
+
+    private static void RequireGrid(string grid)
+    {
+        if (!Grids.Contains(grid)) throw new ArgumentException($"mitigation grid '{grid}': allowed values are {string.Join(", ", Grids)}.");
     }
 
     private static IReadOnlyList<int> CaptionCounts(string grid) =>
