@@ -24,8 +24,9 @@ public static class CliApp
             DeriveCommand.Create(output),
             ConfigCommand.Create(output),
             ExperimentCommands.Create(output),
+            SlurmCommands.Create(output),
         };
-        foreach (var job in JobCommands.Create(output)) root.Subcommands.Add(job);
+        foreach (var job in JobCommands.Create(output).Concat(PlanCommands.Create(output))) root.Subcommands.Add(job);
         var parsed = root.Parse(args);
         try
         {

@@ -117,7 +117,7 @@ public static class ExperimentCommands
             output.WriteLine($"{experiment} study: {seedCount} seed(s), {gridName} grid, under {Path.GetFullPath(root)}");
             var bar = new ProgressBar(output);
             var result = new MitigationStudy(runtime, root, output) { Progress = bar.Report }
-                .Run(experiment, baseline, Enumerable.Range(0, seedCount).Select(s => baseline.Seed + (ulong)s).ToList(), gridName);
+                .Run(experiment, baseline, MitigationStudy.Seeds(baseline, seedCount), gridName);
             bar.Finish();
             output.Write(MitigationViews.TextTable(result.Summary).ToText(indent: ""));
             output.WriteLine($"wrote {Path.Combine(root, MitigationStudy.RunsTable)}.csv and {MitigationStudy.SummaryTable}.csv (and .parquet)");

@@ -2,8 +2,7 @@ using ClipMem.Reporting;
 using System.CommandLine;
 using ClipMem.Experiments;
 using ClipMem.Experiments.Jobs;
-using ClipMem.Experiments.LeaveSetOut;
-using ClipMem.Experiments.Paradigms;
+using ClipMem.Experiments.Scheduling;
 
 namespace ClipMem.Cli;
 
@@ -32,9 +31,7 @@ public static class JobCommands
         {
             var (config, runtime, root) = options.Read(parse);
             var run = RunDirectory.Open(root, config, runtime);
-            using var claim = run.Claim();
-            var experiment = new ClipMemExperiment(config, runtime, run, output);
-            experiment.PrepareTokenizer(experiment.PrepareData());
+            RunSteps.Prepare(run, config, runtime, output);
             output.WriteLine($"prepared {run.Root} (config {run.ConfigHash}); next: clipmem train {run.Root} --model f, the same for g, then score and evaluate");
             return CliApp.ExitOk;
         });
@@ -52,52 +49,34 @@ public static class JobCommands
         };
         command.SetAction(parse =>
         {
-            var (run, config) = RunDirectory.OpenExisting(parse.GetValue(runDir)!);
             var runtime = new RuntimeOptions(parse.GetValue(device)!, parse.GetValue(threads));
             // Progress goes to standard output as lines the parent process (reproduce, a notebook) reads back.
-            var runner = new LeaveSetOutRun(config, runtime, run, ParadigmCatalog.Create(config.Model.Paradigm), output)
-            {
-                Progress = p => output.WriteLine(ProgressLine.Format(p)),
-            };
-            runner.TrainModel(parse.GetValue(model)!, ExperimentData.Build(config, output));
+            RunSteps.Train(parse.GetValue(runDir)!, parse.GetValue(model)!, runtime, output, p => output.WriteLine(ProgressLine.Format(p)));
             return CliApp.ExitOk;
         });
         return command;
     }
 
-    private static Command Score(TextWriter output) => TrainedRunJob("score",
+    private static Command Score(TextWriter output) => StepCommand("score",
         "Embed every split with the run's trained f and g and write scores.csv and scores.parquet (CLIPMem per sample).",
-        (experiment, data, models) =>
+        (root, runtime) =>
         {
-            var rows = experiment.Score(models, data);
-            output.WriteLine($"scored {rows.Count} samples; wrote {Path.Combine(experiment.RunRoot, "scores.csv")}");
+            var rows = RunSteps.Score(root, runtime, output);
+            output.WriteLine($"scored {rows.Count} samples; wrote {Path.Combine(root, "scores.csv")}");
         }, output);
 
-    private static Command Evaluate(TextWriter output) => TrainedRunJob("evaluate",
+    private static Command Evaluate(TextWriter output) => StepCommand("evaluate",
         "Measure f's utility and write summary.json and report.html from the run's scores.",
-        (experiment, data, models) =>
-        {
-            string scores = Path.Combine(experiment.RunRoot, "scores.csv");
-            if (!File.Exists(scores))
-                throw new InvalidOperationException($"{experiment.RunRoot} has no scores.csv yet: run `clipmem score {experiment.RunRoot}` first.");
-            output.Write(SummaryView.ToText(experiment.Evaluate(models, data, ScoreTable.ReadCsv(scores))));
-        }, output);
+        (root, runtime) => output.Write(SummaryView.ToText(RunSteps.Evaluate(root, runtime, output))), output);
 
-    /// <summary>A job on a run whose f and g are trained: opens the run, rebuilds its data, loads both models, then acts.</summary>
-    private static Command TrainedRunJob(string name, string description, Action<ClipMemExperiment, ExperimentData, TrainedModels> act, TextWriter output)
+    /// <summary>A job on a run whose f and g are trained (<see cref="RunSteps"/> loads them).</summary>
+    private static Command StepCommand(string name, string description, Action<string, RuntimeOptions> act, TextWriter output)
     {
         var (runDir, threads, device) = (RunArgument(), Threads(2), Device());
         var command = new Command(name, description) { runDir, threads, device };
         command.SetAction(parse =>
         {
-            var (run, config) = RunDirectory.OpenExisting(parse.GetValue(runDir)!);
-            var runtime = new RuntimeOptions(parse.GetValue(device)!, parse.GetValue(threads));
-            runtime.Validate();
-            TorchSharp.torch.set_num_threads(runtime.Threads);
-            var data = ExperimentData.Build(config, output);
-            var experiment = new ClipMemExperiment(config, runtime, run, output);
-            using var models = experiment.LoadModels(data);
-            act(experiment, data, models);
+            act(parse.GetValue(runDir)!, new RuntimeOptions(parse.GetValue(device)!, parse.GetValue(threads)));
             return CliApp.ExitOk;
         });
         return command;

@@ -9,7 +9,8 @@ namespace ClipMem.Common;
 /// <list type="bullet">
 /// <item>"phase:NAME+SECONDS": the main job and every process it started, SECONDS after the phase NAME starts (<see cref="PhaseTimes"/>), wherever the job is then;</item>
 /// <item>"checkpoint-write:N": a training job alone (it inherits the variable), inside its N-th checkpoint write,
-/// after the weights are on disk and before the manifest, the moment a torn checkpoint would be made.</item>
+/// after the weights are on disk and before the manifest, the moment a torn checkpoint would be made;</item>
+/// <item>"job:ID": a plan's job ID (`clipmem run-job`), as it starts: a task a scheduler must report as failed and run again.</item>
 /// </list>
 /// The moment is chosen inside the job rather than by a watcher outside it because phases last from 0.1 s
 /// to minutes: an outside clock cannot hit a 0.1 s phase, a timer started by the phase itself can.
@@ -25,11 +26,13 @@ public static class FaultInjection
 
     public const string CheckpointWrite = "checkpoint-write";
 
+    public const string PlanJob = "job";
+
     private static readonly KillAt? Planned = KillAt.Parse(Environment.GetEnvironmentVariable(Variable));
     private static int _checkpointWrites;
 
-    /// <summary>A planned kill: after a phase starts (Phase, Seconds) or at the Hit-th checkpoint write.</summary>
-    public sealed record KillAt(string? Phase, double Seconds, int Hit)
+    /// <summary>A planned kill: after a phase starts (Phase, Seconds), at the Hit-th checkpoint write, or as a plan's job starts (Job).</summary>
+    public sealed record KillAt(string? Phase, double Seconds, int Hit, string? Job = null)
     {
         public static KillAt? Parse(string? text)
         {
@@ -40,10 +43,12 @@ public static class FaultInjection
             if (text.StartsWith(CheckpointWrite + ":", StringComparison.Ordinal)
                 && int.TryParse(text[(CheckpointWrite.Length + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int hit) && hit >= 1)
                 return new KillAt(null, 0, hit);
-            throw new ArgumentException($"{Variable}={text}: expected phase:NAME+SECONDS or {CheckpointWrite}:N (N from 1)");
+            if (text.StartsWith(PlanJob + ":", StringComparison.Ordinal) && text.Length > PlanJob.Length + 1)
+                return new KillAt(null, 0, 0, text[(PlanJob.Length + 1)..]);
+            throw new ArgumentException($"{Variable}={text}: expected phase:NAME+SECONDS, {CheckpointWrite}:N (N from 1) or {PlanJob}:ID");
         }
 
-        public override string ToString() => Phase is null
+        public override string ToString() => Job is not null ? $"{PlanJob}:{Job}" : Phase is null
             ? $"{CheckpointWrite}:{Hit}"
             : string.Create(CultureInfo.InvariantCulture, $"phase:{Phase}+{Seconds:F3}");
     }
@@ -59,9 +64,14 @@ public static class FaultInjection
         timer.Start();
     }
 
+    public static void JobStarted(string id)
+    {
+        if (Planned?.Job == id) KillTree();
+    }
+
     public static void CheckpointWritten()
     {
-        if (Planned is { Phase: null } planned && Interlocked.Increment(ref _checkpointWrites) == planned.Hit) KillTree();
+        if (Planned is { Phase: null, Job: null } planned && Interlocked.Increment(ref _checkpointWrites) == planned.Hit) KillTree();
     }
 
     /// <summary>

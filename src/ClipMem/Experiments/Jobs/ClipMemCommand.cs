@@ -64,6 +64,10 @@ public static class ClipMemCommand
         return start;
     }
 
+    /// <summary>The clipmem command as a shell prefix, for scripts a scheduler runs: the dotnet host and this build's ClipMem.Cli.dll, quoted.</summary>
+    public static string ShellPrefix() =>
+        $"{Scheduling.Slurm.SlurmScripts.Quote(DotnetHost())} exec {Scheduling.Slurm.SlurmScripts.Quote(Locate())}";
+
     /// <summary>The command line a user types to run the same job by hand.</summary>
     public static string Display(IEnumerable<string> arguments) =>
         "clipmem " + string.Join(' ', arguments.Select(a => a.Contains(' ') ? $"\"{a}\"" : a));

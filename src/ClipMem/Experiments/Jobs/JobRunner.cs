@@ -24,21 +24,22 @@ public sealed class JobRunner(TextWriter log)
     /// <summary>How a job's process starts: the clipmem command with the job's arguments (tests start other programs).</summary>
     public Func<JobSpec, ProcessStartInfo> StartInfo { get; init; } = job => ClipMemCommand.StartInfo(job.Arguments);
 
-    public void Run(IReadOnlyList<JobSpec> jobs, bool concurrently)
+    public void Run(IReadOnlyList<JobSpec> jobs, bool concurrently) => Run(jobs, concurrently ? Math.Max(1, jobs.Count) : 1);
+
+    /// <summary>Runs the jobs, at most <paramref name="atOnce"/> at a time, and waits for all of them; then reports every failure.</summary>
+    public void Run(IReadOnlyList<JobSpec> jobs, int atOnce)
     {
-        var failures = new List<string>();
-        if (concurrently)
+        // A thread of its own per job (each blocks on its process); the gate keeps at most atOnce processes alive.
+        using var gate = new SemaphoreSlim(atOnce);
+        var running = jobs.Select(job => Task.Factory.StartNew(() =>
         {
-            var running = jobs.Select(job => Task.Factory.StartNew(() => RunWithRetry(job), TaskCreationOptions.LongRunning)).ToArray();
-            Task.WaitAll(running);
-            failures.AddRange(running.Select(t => t.Result).OfType<string>());
-        }
-        else
-        {
-            foreach (var job in jobs)
-                if (RunWithRetry(job) is { } failure) failures.Add(failure);
-        }
-        if (failures.Count > 0) throw new JobFailedException(string.Join(Environment.NewLine, failures));
+            gate.Wait();
+            try { return RunWithRetry(job); }
+            finally { gate.Release(); }
+        }, TaskCreationOptions.LongRunning)).ToArray();
+        Task.WaitAll(running);
+        var failed = running.Select(t => t.Result).OfType<string>().ToList();
+        if (failed.Count > 0) throw new JobFailedException(string.Join(Environment.NewLine, failed));
     }
 
     /// <summary>Null when the job finished, else the error message.</summary>

@@ -21,13 +21,40 @@ public sealed class MitigationStudy(RuntimeOptions runtime, string root, TextWri
 
     public Action<TrainingProgress>? Progress { get; init; }
 
+    /// <summary>The seeds of a study of <paramref name="count"/> seeds: the baseline's seed and the ones after it.</summary>
+    public static IReadOnlyList<ulong> Seeds(ExperimentConfig baseline, int count) => Enumerable.Range(0, count).Select(s => baseline.Seed + (ulong)s).ToList();
+
+    /// <summary>A setting's run at a seed, relative to the study's folder: seed-N/SETTING.</summary>
+    public static string SettingFolder(ulong seed, MitigationSetting setting) => $"seed-{seed}/{setting.Name}";
+
+    /// <summary>The removal sweep's baseline at a seed, relative to the study's folder.</summary>
+    public static string BaselineFolder(ulong seed) => $"seed-{seed}/baseline";
+
+    /// <summary>A removal run at a seed, relative to the study's folder: seed-N/removal-RANKING-COUNT.</summary>
+    public static string RemovalFolder(ulong seed, Derivation.RemovalRanking ranking, int count) => $"seed-{seed}/removal-{MitigationGrid.NameOf(ranking)}-{count}";
+
+    /// <summary>The settings of a sweep, each checked; a captions sweep on data with fewer captions is refused here, before anything trains.</summary>
+    public static IReadOnlyList<MitigationSetting> Settings(string experiment, ExperimentConfig baseline, ulong firstSeed, string grid, TextWriter log)
+    {
+        var settings = MitigationGrid.For(experiment, baseline, grid);
+        foreach (var setting in settings) setting.Config.Validate();
+        if (experiment == MitigationGrid.Captions) RequireCaptions(ExperimentData.Build(settings[0].Config with { Seed = firstSeed }, log), settings.Max(s => (int)s.Value));
+        return settings;
+    }
+
+    /// <summary>The removal sweep's baseline: the config without mitigations.</summary>
+    public static ExperimentConfig RemovalBaseline(ExperimentConfig baseline)
+    {
+        var plain = baseline with { Mitigations = [] };
+        plain.Validate();
+        return plain;
+    }
+
     public MitigationStudyResult Run(string experiment, ExperimentConfig baseline, IReadOnlyList<ulong> seeds, string grid = "full")
     {
         if (experiment == MitigationGrid.Removal) return RunRemoval(baseline, seeds, grid);
         if (seeds.Count == 0) throw new ArgumentException("A mitigation study needs at least one seed.");
-        var settings = MitigationGrid.For(experiment, baseline, grid);
-        foreach (var setting in settings) setting.Config.Validate();
-        if (experiment == MitigationGrid.Captions) RequireCaptions(ExperimentData.Build(settings[0].Config with { Seed = seeds[0] }, log), settings.Max(s => (int)s.Value));
+        var settings = Settings(experiment, baseline, seeds[0], grid, log);
         Directory.CreateDirectory(root);
         var rows = new List<MitigationRow>();
         foreach (ulong seed in seeds)
@@ -36,7 +63,7 @@ public sealed class MitigationStudy(RuntimeOptions runtime, string root, TextWri
             foreach (var (setting, k) in settings.Select((s, k) => (s, k)))
             {
                 log.WriteLine($"{experiment}: seed {seed}, {setting.Label} ({k + 1}/{settings.Count})");
-                var result = ClipMemRuns.OpenOrRun(setting.Config with { Seed = seed }, runtime, Path.Combine(root, $"seed-{seed}", setting.Name), log, Progress);
+                var result = ClipMemRuns.OpenOrRun(setting.Config with { Seed = seed }, runtime, Path.Combine(root, SettingFolder(seed, setting)), log, Progress);
                 reference ??= result;
                 rows.Add(MitigationRow.From(setting, result, reference));
                 Write(rows);
@@ -53,21 +80,20 @@ public sealed class MitigationStudy(RuntimeOptions runtime, string root, TextWri
     public MitigationStudyResult RunRemoval(ExperimentConfig baseline, IReadOnlyList<ulong> seeds, string grid = "full")
     {
         if (seeds.Count == 0) throw new ArgumentException("A mitigation study needs at least one seed.");
-        var plain = baseline with { Mitigations = [] };
-        plain.Validate();
+        var plain = RemovalBaseline(baseline);
         Directory.CreateDirectory(root);
         var rows = new List<MitigationRow>();
         foreach (ulong seed in seeds)
         {
             log.WriteLine($"removal: seed {seed}, baseline");
-            var parent = ClipMemRuns.OpenOrRun(plain with { Seed = seed }, runtime, Path.Combine(root, $"seed-{seed}", "baseline"), log, Progress);
+            var parent = ClipMemRuns.OpenOrRun(plain with { Seed = seed }, runtime, Path.Combine(root, BaselineFolder(seed)), log, Progress);
             rows.Add(MitigationRow.From(new MitigationSetting(MitigationGrid.Removal, "none", 0, parent.Config, "none"), parent, parent));
             var settings = MitigationGrid.RemovalSettings(parent.Rows.Count(r => r.Split == "S_C"), grid);
             foreach (var ((ranking, count), k) in settings.Select((s, k) => (s, k)))
             {
                 string name = MitigationGrid.NameOf(ranking);
                 log.WriteLine($"removal: seed {seed}, {name} {count} ({k + 1}/{settings.Count})");
-                var (run, config) = DerivedRuns.CreateRemoval(parent, ranking, count, runtime, Path.Combine(root, $"seed-{seed}", $"removal-{name}-{count}"));
+                var (run, config) = DerivedRuns.CreateRemoval(parent, ranking, count, runtime, Path.Combine(root, RemovalFolder(seed, ranking, count)));
                 var result = ClipMemRuns.IsComplete(run.Root) ? ClipMemRuns.Open(run.Root, log) : new ClipMemExperiment(config, runtime, run, log) { Progress = Progress }.Run();
                 rows.Add(MitigationRow.From(new MitigationSetting(MitigationGrid.Removal, $"{name} {count}", count, config, name), result, parent));
                 Write(rows);
