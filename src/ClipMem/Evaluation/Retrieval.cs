@@ -1,3 +1,4 @@
+using TorchSharp;
 using ClipMem.Memorization;
 
 namespace ClipMem.Evaluation;
@@ -11,42 +12,46 @@ public static class Retrieval
             .ThenBy(kv => int.Parse(kv.Key[(kv.Key.IndexOf('@') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
 
     /// <param name="sampleIndices">Rows of <paramref name="set"/> forming the retrieval gallery (S_E in the study).</param>
-    public static IReadOnlyDictionary<string, double> RecallAtK(EmbeddingSet set, IReadOnlyList<int> sampleIndices, params int[] ks)
+    public static IReadOnlyDictionary<string, double> RecallAtK(EmbeddingSet set, IReadOnlyList<int> sampleIndices, params int[] ks) =>
+        RecallAtK(set, sampleIndices, BlockedSimilarity.DefaultBlockRows, ks);
+
+    /// <param name="blockRows">Images per block: the similarities are held a block of images against every caption at a time.</param>
+    public static IReadOnlyDictionary<string, double> RecallAtK(EmbeddingSet set, IReadOnlyList<int> sampleIndices, int blockRows, int[] ks)
     {
         if (ks.Length == 0) ks = [1, 5, 10];
-        var captionImage = new List<int>();   // gallery position of each caption's image
-        var captionRows = new List<float[]>();
+        var captionImage = new List<long>();   // gallery position of each caption's image
+        var captionRows = new List<int>();     // row of each caption in set.Captions
         for (int i = 0; i < sampleIndices.Count; i++)
             for (int j = 0; j < set.CaptionCount(sampleIndices[i]); j++)
             {
                 captionImage.Add(i);
-                captionRows.Add(set.Caption(sampleIndices[i], j).ToArray());
+                captionRows.Add(set.CaptionOffsets[sampleIndices[i]] + j);
             }
-        var similarity = new double[sampleIndices.Count, captionRows.Count];
-        for (int i = 0; i < sampleIndices.Count; i++)
+        int images = sampleIndices.Count;
+        var imageRank = new long[images];
+        var textRank = new long[captionRows.Count];
+        using (var scope = TorchSharp.torch.NewDisposeScope())
         {
-            var image = set.Eval(sampleIndices[i]);
-            for (int c = 0; c < captionRows.Count; c++)
+            var imageEmbeddings = BlockedSimilarity.Rows(set.EvalImage, set.Dim, sampleIndices);
+            var captions = BlockedSimilarity.Rows(set.Captions, set.Dim, captionRows);
+            var imageOfCaption = TorchSharp.torch.tensor(captionImage.ToArray());
+            // Each caption's similarity with its own image.
+            var own = imageEmbeddings.index_select(0, imageOfCaption).mul(captions).sum([1]);
+            using var excluded = double.NegativeInfinity.ToScalar();
+            var textCounts = TorchSharp.torch.zeros([captionRows.Count], TorchSharp.torch.ScalarType.Int64);
+            for (int start = 0; start < images; start += blockRows)
             {
-                double dot = 0;
-                for (int d = 0; d < set.Dim; d++) dot += image[d] * captionRows[c][d];
-                similarity[i, c] = dot;
+                using var block = TorchSharp.torch.NewDisposeScope();
+                int count = Math.Min(blockRows, images - start);
+                var similarity = imageEmbeddings.narrow(0, start, count).matmul(captions.t());                    // [B, C]
+                var ownCaption = imageOfCaption.unsqueeze(0).eq(TorchSharp.torch.tensor(Enumerable.Range(start, count).Select(i => (long)i).ToArray()).unsqueeze(1));  // [B, C]
+                var otherCaption = ownCaption.logical_not();
+                // An item is retrieved at k when fewer than k wrong candidates score strictly higher than its best match.
+                var best = similarity.masked_fill(otherCaption, excluded).max(1).values;
+                similarity.gt(best.unsqueeze(1)).logical_and(otherCaption).sum([1]).data<long>().ToArray().CopyTo(imageRank, start);
+                textCounts.add_(similarity.gt(own.unsqueeze(0)).logical_and(otherCaption).sum([0]), Common.TorchScalars.IntegerOne);
             }
-        }
-
-        // An item is retrieved at k when fewer than k wrong candidates score strictly higher than its best match.
-        var imageRank = new int[sampleIndices.Count];
-        for (int i = 0; i < sampleIndices.Count; i++)
-        {
-            double best = double.NegativeInfinity;
-            for (int c = 0; c < captionRows.Count; c++) if (captionImage[c] == i) best = Math.Max(best, similarity[i, c]);
-            for (int c = 0; c < captionRows.Count; c++) if (captionImage[c] != i && similarity[i, c] > best) imageRank[i]++;
-        }
-        var textRank = new int[captionRows.Count];
-        for (int c = 0; c < captionRows.Count; c++)
-        {
-            double own = similarity[captionImage[c], c];
-            for (int i = 0; i < sampleIndices.Count; i++) if (i != captionImage[c] && similarity[i, c] > own) textRank[c]++;
+            textCounts.data<long>().ToArray().CopyTo(textRank, 0);
         }
 
         var result = new Dictionary<string, double>();

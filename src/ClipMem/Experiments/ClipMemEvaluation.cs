@@ -170,24 +170,9 @@ public sealed class ClipMemEvaluation(ExperimentConfig config, ExperimentData da
     /// </summary>
     private Dictionary<SampleId, double> KnnDistanceUnderG(IReadOnlyList<SampleId> ids, IReadOnlyList<SampleId> shared)
     {
-        var sharedRows = shared.Select(g.IndexOf).ToArray();
-        var result = new Dictionary<SampleId, double>(ids.Count);
-        var similarities = new double[sharedRows.Length];
-        foreach (var id in ids)
-        {
-            int i = g.IndexOf(id);
-            var e = g.Eval(i);
-            for (int n = 0; n < sharedRows.Length; n++)
-            {
-                var other = g.Eval(sharedRows[n]);
-                double dot = 0;
-                for (int d = 0; d < g.Dim; d++) dot += e[d] * other[d];
-                similarities[n] = sharedRows[n] == i ? double.NegativeInfinity : dot;
-            }
-            var nearest = similarities.OrderDescending().Take(AtypicalityNeighbours);
-            result[id] = nearest.Average(s => 1 - s);
-        }
-        return result;
+        var distances = Evaluation.BlockedSimilarity.MeanDistanceToNearest(g.EvalImage, g.Dim, ids.Select(g.IndexOf).ToList(),
+            shared.Select(g.IndexOf).ToList(), AtypicalityNeighbours);
+        return ids.Select((id, n) => (id, n)).ToDictionary(p => p.id, p => distances[p.n]);
     }
 
     private static double MeanOrNaN(IEnumerable<ScoreRow> rows)
