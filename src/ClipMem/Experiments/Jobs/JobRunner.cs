@@ -29,16 +29,16 @@ public sealed class JobRunner(TextWriter log)
     /// <summary>Runs the jobs, at most <paramref name="atOnce"/> at a time, and waits for all of them; then reports every failure.</summary>
     public void Run(IReadOnlyList<JobSpec> jobs, int atOnce)
     {
-        // A thread of its own per job (each blocks on its process); the gate keeps at most atOnce processes alive.
-        using var gate = new SemaphoreSlim(atOnce);
-        var running = jobs.Select(job => Task.Factory.StartNew(() =>
+        if (atOnce < 1) throw new ArgumentException($"at least one job at a time, not {atOnce}.");
+        // atOnce workers, each a thread of its own (it blocks on its process), take the jobs in the order given.
+        var failures = new string?[jobs.Count];
+        int next = -1;
+        var workers = Enumerable.Range(0, Math.Min(atOnce, jobs.Count)).Select(_ => Task.Factory.StartNew(() =>
         {
-            gate.Wait();
-            try { return RunWithRetry(job); }
-            finally { gate.Release(); }
+            for (int k = Interlocked.Increment(ref next); k < jobs.Count; k = Interlocked.Increment(ref next)) failures[k] = RunWithRetry(jobs[k]);
         }, TaskCreationOptions.LongRunning)).ToArray();
-        Task.WaitAll(running);
-        var failed = running.Select(t => t.Result).OfType<string>().ToList();
+        Task.WaitAll(workers);
+        var failed = failures.OfType<string>().ToList();
         if (failed.Count > 0) throw new JobFailedException(string.Join(Environment.NewLine, failed));
     }
 
