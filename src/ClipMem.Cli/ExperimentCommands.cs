@@ -10,7 +10,7 @@ namespace ClipMem.Cli;
 /// <summary>`clipmem experiment ...`: studies made of many runs, each run as reproduce makes it.</summary>
 public static class ExperimentCommands
 {
-    public static Command Create(TextWriter output) => new("experiment", "Studies of many runs.") { Regime(output), Paradigms(output), Mitigation(MitigationGrid.Captions, output), Mitigation(MitigationGrid.Noise, output), Mitigation(MitigationGrid.Removal, output) };
+    public static Command Create(TextWriter output) => new("experiment", "Studies of many runs.") { Regime(output), Paradigms(output), Mitigation(MitigationGrid.TextVsImage, output), Mitigation(MitigationGrid.Captions, output), Mitigation(MitigationGrid.Noise, output), Mitigation(MitigationGrid.Removal, output) };
 
     private static Command Regime(TextWriter output)
     {
@@ -95,6 +95,8 @@ public static class ExperimentCommands
         var seeds = new Option<int>("--seeds") { Description = "How many seeds, from --seed on (3: the intervals over seeds need them); each setting is a full run per seed.", DefaultValueFactory = _ => 3 };
         string what = experiment switch
         {
+            MitigationGrid.TextVsImage => "Text against image (the study's Table 1, finding 5): f and g trained on 1 image or 1 or 5 images generated from the caption, " +
+                                          "with 1 or 5 captions, every case scored on the samples' own images and all 5 captions",
             MitigationGrid.Captions => "Captions per image (the study's finding 6): f and g trained on 1 to 5 captions per image, every setting scored on all 5",
             MitigationGrid.Removal => "Removal (the study's finding 8): the baseline, then S_C ranked by CLIPMem, by lowest image-text similarity under f or at random, " +
                                       "the top N removed and f retrained from scratch (g reused), N scaled to |S_C| as the study's 50..3200 of 5,000",

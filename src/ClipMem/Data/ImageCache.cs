@@ -57,32 +57,51 @@ public sealed class ImageCache
         return new ImageCache(dataset, _storageSide, _store);
     }
 
-    public RgbImage Get(SampleId id)
+    public RgbImage Get(SampleId id) => Get(new Key(id, Original));
+
+    /// <summary>How many images training draws from for this sample: its <see cref="Sample.TrainingImages"/>, or 1 (the image itself).</summary>
+    public int TrainingImageCount(SampleId id) => _dataset[id].TrainingImages?.Count ?? 1;
+
+    /// <summary>Training image <paramref name="index"/> of a sample (<see cref="Sample.TrainingImages"/>); the image itself when it has none.</summary>
+    public RgbImage GetTrainingImage(SampleId id, int index)
     {
-        if (_store.Images.TryGetValue(id, out var stored)) return stored.ToRgb();
-        var decoded = Decode(id);
-        _store.Add(id, StoredImage.From(decoded));
+        int count = TrainingImageCount(id);
+        if (index < 0 || index >= count) throw new ArgumentOutOfRangeException(nameof(index), index, $"{id} has {count} training image(s)");
+        return Get(new Key(id, _dataset[id].TrainingImages is null ? Original : index));
+    }
+
+    private const int Original = -1;
+
+    private RgbImage Get(Key key)
+    {
+        if (_store.Images.TryGetValue(key, out var stored)) return stored.ToRgb();
+        var decoded = Decode(key);
+        _store.Add(key, StoredImage.From(decoded));
         return decoded;
     }
 
-    private RgbImage Decode(SampleId id)
+    private RgbImage Decode(Key key)
     {
-        var image = _dataset[id].Image.Load();
+        var sample = _dataset[key.Id];
+        var image = (key.Variant == Original ? sample.Image : sample.TrainingImages![key.Variant]).Load();
         int shorter = Math.Min(image.Width, image.Height);
         if (shorter <= _storageSide) return image;
         double scale = (double)_storageSide / shorter;
         return image.Resize(Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale)));
     }
 
+    /// <summary>A sample's image (variant -1) or one of its training images.</summary>
+    private readonly record struct Key(SampleId Id, int Variant);
+
     /// <summary>The images and their byte count, shared by the caches of one dataset's captionings; first stored, first let go.</summary>
     private sealed class Store(long budget)
     {
-        public readonly ConcurrentDictionary<SampleId, StoredImage> Images = new();
+        public readonly ConcurrentDictionary<Key, StoredImage> Images = new();
         public readonly long Budget = budget;
         public long Held;
-        private readonly ConcurrentQueue<SampleId> _order = new();
+        private readonly ConcurrentQueue<Key> _order = new();
 
-        public void Add(SampleId id, StoredImage image)
+        public void Add(Key id, StoredImage image)
         {
             if (!Images.TryAdd(id, image)) return;   // another thread decoded it too
             _order.Enqueue(id);

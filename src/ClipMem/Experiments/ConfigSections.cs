@@ -25,6 +25,11 @@ namespace ClipMem.Experiments;
 /// Off, each model shuffles its own sorted membership. Shared lowers the S_S spread (measured ~35%).
 /// </param>
 /// <param name="World">How hard the synthetic world is (<see cref="SceneWorld"/>); null: its default. Other datasets: null.</param>
+/// <param name="GeneratedImages">
+/// 0: training sees each sample's own image. 1..5: it sees one of that many images generated from the sample's
+/// training captions instead, drawn per visit (the study's Table 1, PAPER.md finding 5; <see cref="Data.GeneratedImages"/>).
+/// Scoring and utility always use the samples' own images.
+/// </param>
 public sealed record DataSettings(
     string Dataset,
     string? DataPath,
@@ -36,7 +41,8 @@ public sealed record DataSettings(
     double MiscaptionFraction,
     AugmentationOptions Transform,
     bool SharedBatchOrder = true,
-    SceneWorld? World = null)
+    SceneWorld? World = null,
+    int GeneratedImages = 0)
 {
     public const int MaxCaptionsPerImage = 5;
 
@@ -62,6 +68,8 @@ public sealed record DataSettings(
             throw new ArgumentException($"data.captions_per_image = {CaptionsPerImage}: allowed values are 1..{MaxCaptionsPerImage} (1 = the study's baseline).");
         if (ScoringCaptionsPerImage is < 1 or > MaxCaptionsPerImage)
             throw new ArgumentException($"data.scoring_captions_per_image = {ScoringCaptionsPerImage}: allowed values are 1..{MaxCaptionsPerImage}, or null (the training captions).");
+        if (GeneratedImages is < 0 or > Data.GeneratedImages.MaxPerSample)
+            throw new ArgumentException($"data.generated_images = {GeneratedImages}: allowed values are 0 (the samples' own images) .. {Data.GeneratedImages.MaxPerSample}.");
         if (MiscaptionFraction is < 0 or >= 1 || double.IsNaN(MiscaptionFraction))
             throw new ArgumentException($"data.miscaption_fraction = {MiscaptionFraction}: allowed values are 0 <= fraction < 1 (a share of S_C).");
         Nested("world", () => World?.Validate());

@@ -62,6 +62,8 @@ public sealed record ExperimentConfig(
         if (string.IsNullOrWhiteSpace(Preset)) throw new ArgumentException("preset is empty: name the preset this config started from (tiny, quick, paper).");
         Data.Validate();
         Model.Validate();
+        if (Data.GeneratedImages > 0 && Model.Paradigm != ClipParadigm.ParadigmName)
+            throw new ArgumentException($"data.generated_images = {Data.GeneratedImages}: only the clip paradigm trains on generated images (model.paradigm = {Model.Paradigm}); set it to 0.");
         ValidateRecipe();
         Scoring.Validate();
         Utility.Validate();
@@ -109,6 +111,8 @@ public sealed record ExperimentConfig(
         if (Recipe.Precision == Models.MatmulPrecision.Fp32) node["recipe"]!.AsObject().Remove("precision");
         if (Scoring.Precision == Models.MatmulPrecision.Fp32) node["scoring"]!.AsObject().Remove("precision");
         if (node["dino"] is null) node.AsObject().Remove("dino");
+        // Likewise for generated images, added after many runs had been made with the samples' own.
+        if (Data.GeneratedImages == 0) node["data"]!.AsObject().Remove("generated_images");
         var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(node.ToJsonString(Json.Line)));
         return Convert.ToHexStringLower(bytes)[..16];
     }

@@ -1,6 +1,7 @@
 using ClipMem.Data;
 using ClipMem.Data.Splits;
 using ClipMem.Data.Synthetic;
+using ClipMem.Data.Text;
 
 namespace ClipMem.Experiments;
 
@@ -24,7 +25,22 @@ public sealed record ExperimentData(CaptionDataset Pool, CaptionDataset Effectiv
         var injection = MiscaptionInjection.Plan(plan, settings.MiscaptionFraction, config.Seed);
         log.WriteLine($"data: {dataset.Source}; S_S {sizes.Shared}, S_C {sizes.Candidates}, S_I {sizes.Independent}, S_E {sizes.Extra}; " +
                       $"{injection.Count} mis-captioned in S_C; {dataset.Count(s => s.Truth.IsAtypical)} atypical in the pool");
-        var trained = injection.ApplyTo(dataset.WithCaptionsPerImage(settings.CaptionsPerImage));
+        int wanted = Math.Max(settings.CaptionsPerImage, settings.CaptionsScored);
+        if (dataset.Count(s => s.Captions.Count < wanted) is > 0 and var short_)
+        {
+            // PAPER.md section 5, DECISION: the dataset's own captions where it has them, rule-based paraphrases past them.
+            dataset = CaptionParaphraser.FillTo(dataset, wanted);
+            log.WriteLine($"data: {short_} image(s) have fewer than {wanted} captions; rule-based paraphrases of their first caption fill them up");
+        }
+        var captioned = dataset.WithCaptionsPerImage(settings.CaptionsPerImage);
+        // Generated images come from the true captions, so they are made before the mis-captions are injected.
+        if (settings.GeneratedImages > 0)
+        {
+            captioned = GeneratedImages.Attach(captioned, settings.GeneratedImages, settings.Resolution, config.Seed);
+            log.WriteLine($"data: training sees {settings.GeneratedImages} generated image(s) per sample in place of its own, " +
+                          GeneratedImages.Describe(GeneratedImages.MethodFor(dataset)));
+        }
+        var trained = injection.ApplyTo(captioned);
         var scored = settings.CaptionsScored == settings.CaptionsPerImage ? trained : injection.ApplyTo(dataset.WithCaptionsPerImage(settings.CaptionsScored));
         return new ExperimentData(dataset, trained, plan, injection, scored);
     }

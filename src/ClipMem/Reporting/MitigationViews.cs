@@ -7,8 +7,9 @@ using Plotly.NET;
 namespace ClipMem.Reporting;
 
 /// <summary>
-/// What the mitigations notebook and `clipmem experiment captions|noise` show: each setting over its seeds, its change
-/// from the experiment's baseline beside the study's change (findings 6 and 7), and the utility-memorization trade-off.
+/// What the mitigation notebooks and `clipmem experiment text-vs-image|captions|noise|removal` show: each setting over its
+/// seeds, its change from the experiment's baseline beside the study's change (findings 5-8), and the utility-memorization
+/// trade-off.
 /// </summary>
 public static class MitigationViews
 {
@@ -17,12 +18,18 @@ public static class MitigationViews
     /// <summary>The study's readings for an experiment as (setting value, mean CLIPMem over S_C, linear probe).</summary>
     public static IReadOnlyList<(double Value, double ClipMem, double LinearProbe)> StudyReadings(string experiment) => experiment switch
     {
+        MitigationGrid.TextVsImage => StudyReference.TextVsImage.Select((c, k) => ((double)(k + 1), c.ClipMem, c.LinearProbe)).ToList(),
         MitigationGrid.Captions => StudyReference.CaptionsPerImage.Select(p => ((double)p.Captions, p.ClipMem, p.LinearProbe)).ToList(),
         MitigationGrid.Noise => StudyReference.TextNoise.Select(p => (p.Sigma, p.ClipMem, p.LinearProbe)).ToList(),
         _ => [],
     };
 
-    private static string AxisOf(string experiment) => experiment == MitigationGrid.Captions ? "captions per image (training)" : "sigma of the text-embedding noise";
+    private static string AxisOf(string experiment) => experiment switch
+    {
+        MitigationGrid.Captions => "captions per image (training)",
+        MitigationGrid.TextVsImage => "case of Table 1",
+        _ => "sigma of the text-embedding noise",
+    };
 
     /// <summary>
     /// Mean CLIPMem over S_C, as its change from the experiment's baseline: ours (mean over seeds of the paired change on
@@ -77,9 +84,38 @@ public static class MitigationViews
     }
 
     /// <summary>Every chart of one experiment, in the notebook's order.</summary>
-    public static IEnumerable<GenericChart> AllCharts(MitigationStudyResult result) => result.Experiment == MitigationGrid.Removal
-        ? [RemovalUtilityBesideStudy(result), RemovalMemorization(result), TradeOff(result)]
-        : [MemorizationBesideStudy(result), UtilityBesideStudy(result), TradeOff(result)];
+    public static IEnumerable<GenericChart> AllCharts(MitigationStudyResult result) => result.Experiment switch
+    {
+        MitigationGrid.Removal => [RemovalUtilityBesideStudy(result), RemovalMemorization(result), TradeOff(result)],
+        MitigationGrid.TextVsImage => [CasesBesideStudy(result, memorization: true), CasesBesideStudy(result, memorization: false), TradeOff(result)],
+        _ => [MemorizationBesideStudy(result), UtilityBesideStudy(result), TradeOff(result)],
+    };
+
+    /// <summary>
+    /// Table 1 (finding 5) as bars, one per case: ours (mean over seeds of the paired change from "1 image, 1 caption", with
+    /// its 95% interval over seeds) and the study's change as a marker, in mean CLIPMem over S_C or in probe points. The
+    /// study finds every case below its baseline, and five captions lower memorization more than five generated images.
+    /// </summary>
+    public static GenericChart CasesBesideStudy(MitigationStudyResult result, bool memorization)
+    {
+        var summary = result.Summary;
+        var study = StudyReadings(MitigationGrid.TextVsImage);
+        // Short names, so the five fit under their bars: "1 real / 1 cap", "5 gen / 5 cap".
+        var cases = summary.Select(s => StudyReference.TextVsImage[(int)s.Value - 1])
+            .Select(c => $"{c.Images} {(c.Generated ? "gen" : "real")} / {c.Captions} cap").ToList();
+        Func<MitigationSummaryRow, (double Mean, double Low, double High)> change = memorization ? MemorizationChange : ProbeChangeInPoints;
+        var ours = summary.Select(change).ToList();
+        var theirs = summary.Select(s => study.First(p => p.Value == s.Value))
+            .Select(p => memorization ? p.ClipMem - study[0].ClipMem : 100 * (p.LinearProbe - study[0].LinearProbe));
+        string what = memorization ? "mean CLIPMem over S_C" : "linear probe";
+        return Charts.CategoryFigure($"Text against image (Table 1): {what}, change from 1 image, 1 caption (different {(memorization ? "scales" : "tasks")})",
+            "what training sees: images (real or generated) / captions", memorization ? "change in mean CLIPMem" : "change in accuracy (points)",
+            [
+                Charts.Bars(memorization ? "ours (baseline's clean-S_C range; 95% CI over seeds)" : "ours (9 synthetic shapes; 95% CI over seeds)", cases,
+                    ours.Select(v => v.Mean), ours.Select(v => v.Mean - Finite(v.Low, v.Mean)), ours.Select(v => Finite(v.High, v.Mean) - v.Mean)),
+                Charts.Markers(memorization ? "study (COCO, ViT-B/32; its own scale)" : "study (ImageNet)", cases, theirs, Study),
+            ]).WithHorizontalLine(0, "baseline", "#7f7f7f");
+    }
 
     /// <summary>
     /// Removal (finding 8): the linear probe's change after removing a share of S_C and retraining f, one line per ranking,
@@ -164,12 +200,17 @@ public static class MitigationViews
     private static string Title(string experiment) => experiment switch
     {
         MitigationGrid.Captions => "Captions per image",
+        MitigationGrid.TextVsImage => "Text against image",
         MitigationGrid.Removal => "Removal",
         _ => "Text-embedding noise",
     };
 
-    private static string Label(string experiment, double value) =>
-        experiment == MitigationGrid.Captions ? $"{value:0} captions" : string.Create(CultureInfo.InvariantCulture, $"sigma {value:0.00}");
+    private static string Label(string experiment, double value) => experiment switch
+    {
+        MitigationGrid.Captions => $"{value:0} captions",
+        MitigationGrid.TextVsImage => StudyReference.TextVsImage[(int)value - 1] is var c ? MitigationGrid.TextVsImageLabel(c.Images, c.Generated, c.Captions) : "",
+        _ => string.Create(CultureInfo.InvariantCulture, $"sigma {value:0.00}"),
+    };
 
     private static (double Mean, double Low, double High) MemorizationChange(MitigationSummaryRow s) =>
         (s.CandidatesMinusBaseline, s.CandidatesMinusBaselineLow, s.CandidatesMinusBaselineHigh);

@@ -8,8 +8,9 @@ namespace ClipMem.Training;
 
 /// <summary>
 /// Turns sample ids into training batches: decode (cached), augment (replayable draw per visit), pick one
-/// of the sample's captions per visit (the study's multi-caption protocol), swap left/right when the
-/// view is flipped, tokenize (cached per caption). Pure CPU work, safe to run on a background thread.
+/// of the sample's captions per visit (the study's multi-caption protocol) and, where the sample has
+/// training images in place of its own (the study's generated images), one of those, independently; swap
+/// left/right when the view is flipped, tokenize (cached per caption). Pure CPU work, safe to run on a background thread.
 /// </summary>
 public sealed class ClipDataPipeline(
     ImageCache images,
@@ -31,14 +32,18 @@ public sealed class ClipDataPipeline(
     {
         var view = augmentation.Draw(seed, id, epoch, "train");
         var captions = images.Dataset[id].Captions;
-        return (view, captions[DeterministicRandom.For(seed, "caption", id.Value, epoch).NextInt(captions.Count)]);
+        var caption = captions[DeterministicRandom.For(seed, "caption", id.Value, epoch).NextInt(captions.Count)];
+        int count = images.TrainingImageCount(id);
+        // Its own stream, so drawing an image leaves the caption and crop draws as they are without generated images.
+        int image = count == 1 ? 0 : DeterministicRandom.For(seed, "training-image", id.Value, epoch).NextInt(count);
+        return (view, caption, images.GetTrainingImage(id, image));
     });
 
     /// <summary>The held-out view of these members: the full image (eval view) with its first caption; the same every time.</summary>
     public ClipBatch EvaluationBatch(IReadOnlyList<int> memberIndices) =>
-        Batch(memberIndices, id => (AugmentationOptions.Eval.Draw(seed, id, 0, "eval"), images.Dataset[id].Captions[0]));
+        Batch(memberIndices, id => (AugmentationOptions.Eval.Draw(seed, id, 0, "eval"), images.Dataset[id].Captions[0], images.Get(id)));
 
-    private ClipBatch Batch(IReadOnlyList<int> memberIndices, Func<SampleId, (ViewParams View, string Caption)> draw)
+    private ClipBatch Batch(IReadOnlyList<int> memberIndices, Func<SampleId, (ViewParams View, string Caption, RgbImage Image)> draw)
     {
         int n = memberIndices.Count, pixels = 3 * resolution * resolution;
         var imageBuffer = new float[n * pixels];
@@ -47,8 +52,8 @@ public sealed class ClipDataPipeline(
         for (int b = 0; b < n; b++)
         {
             var id = members[memberIndices[b]];
-            var (view, caption) = draw(id);
-            ImageTensors.Normalize(view.Apply(images.Get(id), resolution), imageBuffer.AsSpan(b * pixels, pixels));
+            var (view, caption, image) = draw(id);
+            ImageTensors.Normalize(view.Apply(image, resolution), imageBuffer.AsSpan(b * pixels, pixels));
             if (view.Flip) caption = CaptionFlip.SwapLeftRight(caption);
             var row = Tokens(caption);
             row.CopyTo(tokenBuffer.AsSpan(b * contextLength, contextLength));

@@ -38,7 +38,7 @@ public class MitigationGridTests
     }
 
     [Fact]
-    public void ACaptionsSweepOnDataWithOneCaptionPerImageIsRefusedBeforeTraining()
+    public void ACaptionsSweepOnDataWithOneCaptionPerImageTrainsOnRuleBasedParaphrases()
     {
         using var folder = new TempDirectory();
         var lines = new List<string> { "filepath\ttitle" };
@@ -49,12 +49,36 @@ public class MitigationGridTests
         }
         string csv = folder.Write("one-caption.tsv", string.Join('\n', lines) + "\n");
         var baseline = ExperimentPreset.Tiny.WithDataset("csv", csv);
-        using var runs = new TempDirectory();
-        var error = Assert.Throws<ArgumentException>(() =>
-            new MitigationStudy(new RuntimeOptions(Threads: 1), runs.Path, TextWriter.Null).Run(MitigationGrid.Captions, baseline, [0], "quick"));
-        Assert.Contains("1 caption(s)", error.Message);
-        Assert.Contains("up to 5", error.Message);
-        Assert.Empty(Directory.GetFileSystemEntries(runs.Path));      // nothing trained
+        var settings = MitigationStudy.Settings(MitigationGrid.Captions, baseline, "quick");
+        var log = new StringWriter();
+        var three = ExperimentData.Build(settings[1].Config, log);
+        Assert.Contains("rule-based paraphrases", log.ToString());
+        var sample = three.Pool.First(s => !three.Injection.DonorOf.ContainsKey(s.Id));
+        string own = sample.Captions[0];
+        Assert.StartsWith("colour patch number", own);
+        Assert.Equal([own, $"a photo of {own}", $"there is {own} in the picture"], three.Effective[sample.Id].Captions);
+        // Every setting is scored on all five captions: the one-caption baseline too, on its image's paraphrases.
+        var one = ExperimentData.Build(settings[0].Config, TextWriter.Null);
+        Assert.Single(one.Effective[sample.Id].Captions);
+        Assert.Equal(DataSettings.MaxCaptionsPerImage, one.Scored[sample.Id].Captions.Count);
+    }
+
+    [Fact]
+    public void TheTextAgainstImageCasesAreTable1sScoredOnTheOwnImagesAndAllCaptions()
+    {
+        var quick = ExperimentPreset.Quick;
+        var cases = MitigationGrid.For(MitigationGrid.TextVsImage, quick, "quick");
+        Assert.Equal(MitigationGrid.For(MitigationGrid.TextVsImage, quick, "full").Select(s => s.Config), cases.Select(s => s.Config));
+        Assert.Equal(["1 image, 1 caption", "1 generated image, 1 caption", "5 generated images, 1 caption", "1 image, 5 captions", "5 generated images, 5 captions"],
+            cases.Select(s => s.Label));
+        Assert.Equal([(0, 1), (1, 1), (5, 1), (0, 5), (5, 5)], cases.Select(s => (s.Config.Data.GeneratedImages, s.Config.Data.CaptionsPerImage)));
+        Assert.All(cases, s => Assert.Equal(DataSettings.MaxCaptionsPerImage, s.Config.Data.CaptionsScored));
+        Assert.All(cases, s => Assert.Equal(quick.Recipe, s.Config.Recipe));
+        // The captions sweep's 1- and 5-caption settings are the same runs as Table 1's real-image cases.
+        var captions = MitigationGrid.For(MitigationGrid.Captions, quick, "quick");
+        Assert.Equal(captions[0].Config.Hash(), cases[0].Config.Hash());
+        Assert.Equal(captions[^1].Config.Hash(), cases[3].Config.Hash());
+        Assert.Equal(5, cases.Select(s => s.Config.Hash()).Distinct().Count());
     }
 
     [Fact]

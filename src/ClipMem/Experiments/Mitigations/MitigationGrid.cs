@@ -13,7 +13,7 @@ public sealed record MitigationSetting(string Experiment, string Label, double V
 }
 
 /// <summary>
-/// The configurations of the mitigation experiments (PAPER.md findings 6 and 7), around a baseline. The full grid
+/// The configurations of the mitigation experiments (PAPER.md findings 5, 6 and 7), around a baseline. The full grid
 /// is the study's; the quick grid keeps its ends and its sweet spot, for 2 cores. The first setting of each
 /// experiment is its baseline: every other setting is compared with it on the same samples and normalised on its
 /// clean-S_C range. Every setting trains its own f and g: g is the reference of "the same training without the
@@ -21,12 +21,12 @@ public sealed record MitigationSetting(string Experiment, string Label, double V
 /// </summary>
 public static class MitigationGrid
 {
-    public const string Captions = "captions", Noise = "noise", Removal = "removal";
+    public const string TextVsImage = "text-vs-image", Captions = "captions", Noise = "noise", Removal = "removal";
 
     /// <summary>The sweeps of configs; removal (derived runs of a finished baseline) is <see cref="RemovalSettings"/>.</summary>
-    public static IReadOnlyList<string> Experiments { get; } = [Captions, Noise];
+    public static IReadOnlyList<string> Experiments { get; } = [TextVsImage, Captions, Noise];
 
-    public static IReadOnlyList<string> AllExperiments { get; } = [Captions, Noise, Removal];
+    public static IReadOnlyList<string> AllExperiments { get; } = [TextVsImage, Captions, Noise, Removal];
 
     /// <summary>
     /// The removal sweep (finding 8): each ranking at each count, the counts scaled to |S_C| as the study's 50..3200 are to
@@ -58,16 +58,24 @@ public static class MitigationGrid
     {
         RequireGrid(grid);
         var clean = baseline with { Mitigations = [], Data = baseline.Data with { CaptionsPerImage = 1, ScoringCaptionsPerImage = null } };
+        // Fair comparison: in the sweeps that change what training sees, every setting is scored on all of an image's
+        // captions and on its own image, whatever it trained on.
+        var allCaptions = clean.Data with { ScoringCaptionsPerImage = DataSettings.MaxCaptionsPerImage };
         return experiment switch
         {
+            TextVsImage => StudyReference.TextVsImage.Select((c, k) => new MitigationSetting(TextVsImage, TextVsImageLabel(c.Images, c.Generated, c.Captions), k + 1,
+                clean with { Data = allCaptions with { CaptionsPerImage = c.Captions, GeneratedImages = c.Generated ? c.Images : 0 } })).ToList(),
             Captions => CaptionCounts(grid).Select(k => new MitigationSetting(Captions, $"{k} caption{(k == 1 ? "" : "s")}", k,
-                // Fair comparison: every setting is scored on all of an image's captions, whatever it trained on.
-                clean with { Data = clean.Data with { CaptionsPerImage = k, ScoringCaptionsPerImage = DataSettings.MaxCaptionsPerImage } })).ToList(),
+                clean with { Data = allCaptions with { CaptionsPerImage = k } })).ToList(),
             Noise => Sigmas(grid).Select(sigma => new MitigationSetting(Noise, $"sigma {sigma.ToString("0.00", CultureInfo.InvariantCulture)}", sigma,
                 sigma == 0 ? clean : clean.With(new TextEmbeddingNoise(sigma)))).ToList(),
             _ => throw new ArgumentException($"mitigation experiment '{experiment}': allowed values are {string.Join(", ", Experiments)}."),
         };
     }
+
+    /// <summary>A case of Table 1 as the study names it: "1 image, 1 caption", "5 generated images, 5 captions".</summary>
+    public static string TextVsImageLabel(int images, bool generated, int captions) =>
+        $"{images} {(generated ? "generated " : "")}image{(images == 1 ? "" : "s")}, {captions} caption{(captions == 1 ? "" : "s")}";
 
     private static void RequireGrid(string grid)
     {

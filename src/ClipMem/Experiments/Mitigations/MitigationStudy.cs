@@ -33,12 +33,11 @@ public sealed class MitigationStudy(RuntimeOptions runtime, string root, TextWri
     /// <summary>A removal run at a seed, relative to the study's folder: seed-N/removal-RANKING-COUNT.</summary>
     public static string RemovalFolder(ulong seed, Derivation.RemovalRanking ranking, int count) => $"seed-{seed}/removal-{MitigationGrid.NameOf(ranking)}-{count}";
 
-    /// <summary>The settings of a sweep, each checked; a captions sweep on data with fewer captions is refused here, before anything trains.</summary>
-    public static IReadOnlyList<MitigationSetting> Settings(string experiment, ExperimentConfig baseline, ulong firstSeed, string grid, TextWriter log)
+    /// <summary>The settings of a sweep, each checked before anything trains.</summary>
+    public static IReadOnlyList<MitigationSetting> Settings(string experiment, ExperimentConfig baseline, string grid)
     {
         var settings = MitigationGrid.For(experiment, baseline, grid);
         foreach (var setting in settings) setting.Config.Validate();
-        if (experiment == MitigationGrid.Captions) RequireCaptions(ExperimentData.Build(settings[0].Config with { Seed = firstSeed }, log), settings.Max(s => (int)s.Value));
         return settings;
     }
 
@@ -54,7 +53,7 @@ public sealed class MitigationStudy(RuntimeOptions runtime, string root, TextWri
     {
         if (experiment == MitigationGrid.Removal) return RunRemoval(baseline, seeds, grid);
         if (seeds.Count == 0) throw new ArgumentException("A mitigation study needs at least one seed.");
-        var settings = Settings(experiment, baseline, seeds[0], grid, log);
+        var settings = Settings(experiment, baseline, grid);
         Directory.CreateDirectory(root);
         var rows = new List<MitigationRow>();
         foreach (ulong seed in seeds)
@@ -100,18 +99,6 @@ public sealed class MitigationStudy(RuntimeOptions runtime, string root, TextWri
             }
         }
         return new MitigationStudyResult(MitigationGrid.Removal, root, rows, MitigationSummaryRow.Of(rows));
-    }
-
-    /// <summary>
-    /// A dataset with fewer captions per image than the sweep asks for would train several settings on the same captions
-    /// and report them as different: refused, naming the dataset (rule-based paraphrases for such data are not built).
-    /// </summary>
-    private static void RequireCaptions(ExperimentData data, int wanted)
-    {
-        int fewest = data.Pool.Min(s => s.Captions.Count);
-        if (fewest < wanted)
-            throw new ArgumentException($"{data.Pool.Name}: some images have {fewest} caption(s), and the captions sweep trains on up to {wanted}; " +
-                "settings above that would train on the same captions. Use a dataset with that many captions per image (synthetic-scenes, coco).");
     }
 
     private void Write(IReadOnlyList<MitigationRow> rows)

@@ -17,7 +17,7 @@ public static class ExperimentPlanner
 {
     public const string Reproduce = "reproduce", RegimeStudyName = "regime";
 
-    public static IReadOnlyList<string> Experiments { get; } = [Reproduce, MitigationGrid.Captions, MitigationGrid.Noise, MitigationGrid.Removal, RegimeStudyName];
+    public static IReadOnlyList<string> Experiments { get; } = [Reproduce, MitigationGrid.TextVsImage, MitigationGrid.Captions, MitigationGrid.Noise, MitigationGrid.Removal, RegimeStudyName];
 
     /// <summary>The experiment's default folder, as its serial command names it.</summary>
     public static string DefaultRoot(string experiment, ExperimentConfig baseline, string grid) => experiment switch
@@ -57,7 +57,7 @@ public static class ExperimentPlanner
                 builder.Summarize(seeds.SelectMany(seed => RemovalRuns(builder, baseline, seed, grid, log)).ToList());
                 break;
             default:
-                var settings = MitigationStudy.Settings(experiment, baseline, seeds[0], grid, log);
+                var settings = MitigationStudy.Settings(experiment, baseline, grid);
                 builder.Summarize(seeds.SelectMany(seed => settings.Select(s => builder.Run(MitigationStudy.SettingFolder(seed, s), s.Config with { Seed = seed }))).ToList());
                 break;
         }
