@@ -57,6 +57,17 @@ public class ExperimentPlanTests
     }
 
     [Fact]
+    public void TheTextAgainstImageCasesArePlannedWithTheirGeneratedImages()
+    {
+        using var dir = new TempDirectory();
+        var plan = Plan(MitigationGrid.TextVsImage, dir.Path);
+        Assert.Equal(5 * 5 + 1, plan.Jobs.Count);
+        var cases = MitigationGrid.For(MitigationGrid.TextVsImage, Tiny, "quick");
+        Assert.Equal([0, 1, 5, 0, 5], cases.Select(c => RunDirectory.OpenExisting(Path.Combine(dir.Path, MitigationStudy.SettingFolder(0, c))).Config.Data.GeneratedImages));
+        AssertStagesFollowDependencies(plan);
+    }
+
+    [Fact]
     public void ARemovalRunIsDerivedFromItsEvaluatedBaselineAndRetrainsOnlyF()
     {
         using var dir = new TempDirectory();

@@ -21,6 +21,9 @@ public sealed class MitigationStudy(RuntimeOptions runtime, string root, TextWri
 
     public Action<TrainingProgress>? Progress { get; init; }
 
+    /// <summary>Where finished runs of the same config are taken from instead of training again (<see cref="SharedRuns"/>): this study and its sibling studies.</summary>
+    public IReadOnlyList<string> ShareWith { get; init; } = SharedRuns.SearchRootsFor(root);
+
     /// <summary>The seeds of a study of <paramref name="count"/> seeds: the baseline's seed and the ones after it.</summary>
     public static IReadOnlyList<ulong> Seeds(ExperimentConfig baseline, int count) => Enumerable.Range(0, count).Select(s => baseline.Seed + (ulong)s).ToList();
 
@@ -62,7 +65,7 @@ public sealed class MitigationStudy(RuntimeOptions runtime, string root, TextWri
             foreach (var (setting, k) in settings.Select((s, k) => (s, k)))
             {
                 log.WriteLine($"{experiment}: seed {seed}, {setting.Label} ({k + 1}/{settings.Count})");
-                var result = ClipMemRuns.OpenOrRun(setting.Config with { Seed = seed }, runtime, Path.Combine(root, SettingFolder(seed, setting)), log, Progress);
+                var result = OpenSharedOrRun(setting.Config with { Seed = seed }, Path.Combine(root, SettingFolder(seed, setting)));
                 reference ??= result;
                 rows.Add(MitigationRow.From(setting, result, reference));
                 Write(rows);
@@ -85,7 +88,7 @@ public sealed class MitigationStudy(RuntimeOptions runtime, string root, TextWri
         foreach (ulong seed in seeds)
         {
             log.WriteLine($"removal: seed {seed}, baseline");
-            var parent = ClipMemRuns.OpenOrRun(plain with { Seed = seed }, runtime, Path.Combine(root, BaselineFolder(seed)), log, Progress);
+            var parent = OpenSharedOrRun(plain with { Seed = seed }, Path.Combine(root, BaselineFolder(seed)));
             rows.Add(MitigationRow.From(new MitigationSetting(MitigationGrid.Removal, "none", 0, parent.Config, "none"), parent, parent));
             var settings = MitigationGrid.RemovalSettings(parent.Rows.Count(r => r.Split == "S_C"), grid);
             foreach (var ((ranking, count), k) in settings.Select((s, k) => (s, k)))
@@ -99,6 +102,17 @@ public sealed class MitigationStudy(RuntimeOptions runtime, string root, TextWri
             }
         }
         return new MitigationStudyResult(MitigationGrid.Removal, root, rows, MitigationSummaryRow.Of(rows));
+    }
+
+    /// <summary>The run of <paramref name="config"/>: its own folder when finished, else a finished one of the same config elsewhere, else trained in its own folder.</summary>
+    private ClipMemResult OpenSharedOrRun(ExperimentConfig config, string folder)
+    {
+        if (!ClipMemRuns.IsComplete(folder) && SharedRuns.FindComplete(config.Hash(), ShareWith) is { } shared)
+        {
+            log.WriteLine($"  the same run is finished in {shared}: read, not trained again");
+            return ClipMemRuns.Open(shared, log);
+        }
+        return ClipMemRuns.OpenOrRun(config, runtime, folder, log, Progress);
     }
 
     private void Write(IReadOnlyList<MitigationRow> rows)
