@@ -65,9 +65,10 @@ public sealed class ImageCache
     /// <summary>Training image <paramref name="index"/> of a sample (<see cref="Sample.TrainingImages"/>); the image itself when it has none.</summary>
     public RgbImage GetTrainingImage(SampleId id, int index)
     {
-        int count = TrainingImageCount(id);
+        var training = _dataset[id].TrainingImages;
+        int count = training?.Count ?? 1;
         if (index < 0 || index >= count) throw new ArgumentOutOfRangeException(nameof(index), index, $"{id} has {count} training image(s)");
-        return Get(new Key(id, _dataset[id].TrainingImages is null ? Original : index));
+        return Get(new Key(id, training is null ? Original : index));
     }
 
     private const int Original = -1;

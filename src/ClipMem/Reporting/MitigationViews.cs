@@ -208,9 +208,16 @@ public static class MitigationViews
     private static string Label(string experiment, double value) => experiment switch
     {
         MitigationGrid.Captions => $"{value:0} captions",
-        MitigationGrid.TextVsImage => StudyReference.TextVsImage[(int)value - 1] is var c ? MitigationGrid.TextVsImageLabel(c.Images, c.Generated, c.Captions) : "",
+        MitigationGrid.TextVsImage => CaseLabel((int)value),
         _ => string.Create(CultureInfo.InvariantCulture, $"sigma {value:0.00}"),
     };
+
+    /// <summary>Case <paramref name="number"/> (1-based) of Table 1 by its name.</summary>
+    private static string CaseLabel(int number)
+    {
+        var c = StudyReference.TextVsImage[number - 1];
+        return MitigationGrid.TextVsImageLabel(c.Images, c.Generated, c.Captions);
+    }
 
     private static (double Mean, double Low, double High) MemorizationChange(MitigationSummaryRow s) =>
         (s.CandidatesMinusBaseline, s.CandidatesMinusBaselineLow, s.CandidatesMinusBaselineHigh);

@@ -36,6 +36,17 @@ public class GeneratedImagesTests
                 Assert.Equal(named, SyntheticScenes.SpecFromCaption(sample.Captions[j % 2], 0).Objects.Select(o => o.Shape).Order());
             }
         }
+        // Image j is drawn from caption j mod 2: with the second caption replaced by the first, the even images stay
+        // as they were and the odd ones change.
+        var twice = new CaptionDataset(scenes.Name, scenes.Source, scenes.WithCaptionsPerImage(2).Select(s => s with { Captions = [s.Captions[0], s.Captions[0]] }));
+        var firstOnly = GeneratedImages.Attach(twice, 5, 32, seed: 7);
+        for (int j = 0; j < 5; j++)
+        {
+            var a = attached[0].TrainingImages![j].Load().Pixels;
+            var b = firstOnly[0].TrainingImages![j].Load().Pixels;
+            if (j % 2 == 0) Assert.Equal(a, b);
+            else Assert.NotEqual(a, b);
+        }
     }
 
     [Fact]
